@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using FurnitureOps.Api.Auth;
+using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Http;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace FurnitureOps.Api;
+
+public static class ApiHostingExtensions
+{
+    /// <summary>Request bodies larger than this are refused with 413 before they are read.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>Everything the API host needs: HTTP conventions, auth, and the Orleans cluster client.</summary>
+    public static WebApplicationBuilder AddFurnitureOpsApi(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDefaults.Apply);
+        builder.Services.AddExceptionHandler<ExceptionProblems>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            // Strict input: unknown members and numbers-as-strings are errors, not silently accepted.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+
+        builder.Services.AddFurnitureOpsAuth(builder.Configuration);
+        builder.AddFurnitureOpsClusterClient();
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+using FurnitureOps.Api.Audit;
+using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Http;
+using FurnitureOps.Api.Inventory;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+
+namespace FurnitureOps.Api;
+
+public static class ApiPipeline
+{
+    /// <summary>Middleware in order, then every endpoint the API serves.</summary>
+    public static WebApplication UseFurnitureOpsApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseClusterAvailabilityGate();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        app.MapInventoryApi();
+        app.MapAuditApi();
+        return app;
+    }
+}

@@ -1,0 +1,55 @@
+using Orleans.Configuration;
+
+namespace FurnitureOps.Api.Cluster;
+
+public static class OrleansClientExtensions
+{
+    /// <summary>
+    /// Makes the API an Orleans client that finds gateways in the PostgreSQL membership table. Hosted services
+    /// start concurrently so Kestrel listens while the client is still looking for a silo.
+    /// </summary>
+    public static WebApplicationBuilder AddFurnitureOpsClusterClient(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
+        var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "furnitureops";
+        var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "furnitureops";
+
+        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+        builder.Services.AddSingleton<ClusterConnection>();
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ClusterConnection>());
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = serviceId;
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+            client.Services.AddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
+        });
+
+        return builder;
+    }
+
+    /// <summary>Answers 503 <c>cluster_unavailable</c> on the business API until the cluster is reachable.</summary>
+    public static IApplicationBuilder UseClusterAvailabilityGate(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/v1"),
+            branch => branch.Use(async (context, next) =>
+            {
+                if (context.RequestServices.GetRequiredService<ClusterConnection>().IsConnected)
+                {
+                    await next(context);
+                    return;
+                }
+
+                await Http.ServiceUnavailable.WriteAsync(context, Http.ProblemCodes.ClusterUnavailable,
+                    "No silo is reachable yet; retry shortly.");
+            }));
+}

@@ -1,0 +1,17 @@
+namespace FurnitureOps.Api.Http;
+
+/// <summary>The stable <c>code</c> member of every problem+json response. Clients branch on these, never on titles.</summary>
+public static class ProblemCodes
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string IdempotencyKeyMissing = "idempotency_key_missing";
+    public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string ClusterUnavailable = "cluster_unavailable";
+    public const string InternalError = "internal_error";
+}

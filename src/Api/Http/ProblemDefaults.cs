@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace FurnitureOps.Api.Http;
+
+/// <summary>
+/// Applied to every problem+json the API writes, including the framework's own (validation, 404, 405):
+/// every problem gets a stable <c>code</c>. No per-request members are added, so a replayed response is
+/// byte-for-byte the stored one; the request id travels in the <c>X-Request-ID</c> header instead.
+/// </summary>
+public static class ProblemDefaults
+{
+    public static void Apply(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Extensions.Remove("traceId");
+        if (!problem.Extensions.ContainsKey("code"))
+        {
+            problem.Extensions["code"] = problem.Status switch
+            {
+                StatusCodes.Status400BadRequest => ProblemCodes.ValidationFailed,
+                StatusCodes.Status401Unauthorized => ProblemCodes.Unauthenticated,
+                StatusCodes.Status403Forbidden => ProblemCodes.Forbidden,
+                StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+                StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                StatusCodes.Status413PayloadTooLarge => ProblemCodes.PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+                _ => ProblemCodes.InternalError,
+            };
+        }
+    }
+}

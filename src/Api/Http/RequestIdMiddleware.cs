@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace FurnitureOps.Api.Http;
+
+/// <summary>
+/// Accepts the caller's <c>X-Request-ID</c> (1–128 of <c>[A-Za-z0-9._-]</c>) or makes a new one, and makes it
+/// this request's identity: <see cref="HttpContext.TraceIdentifier"/> (so it is in every log scope), a span
+/// tag, and a response header on every response, errors included.
+/// </summary>
+public sealed partial class RequestIdMiddleware(RequestDelegate next)
+{
+    public const string HeaderName = "X-Request-ID";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var offered = context.Request.Headers[HeaderName].ToString();
+        var requestId = ValidRequestId().IsMatch(offered) ? offered : Guid.NewGuid().ToString("N");
+
+        context.TraceIdentifier = requestId;
+        Activity.Current?.SetTag("http.request_id", requestId);
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[HeaderName] = requestId;
+            return Task.CompletedTask;
+        });
+
+        return next(context);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
+    private static partial Regex ValidRequestId();
+}

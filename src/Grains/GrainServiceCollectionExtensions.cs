@@ -1,0 +1,33 @@
+using FurnitureOps.Grains.Ledger;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace FurnitureOps.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what the grains need: the PostgreSQL data source, the ledger options (sections
+    /// <c>Ledger</c> and <c>Idempotency</c>) and the ledger clock.
+    /// </summary>
+    public static IServiceCollection AddFurnitureOpsGrains(this IServiceCollection services, string connectionString)
+    {
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton(LedgerClock.System);
+        services.AddOptions<LedgerOptions>()
+            .BindConfiguration("Ledger")
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // The documented name for retention is Idempotency:Retention.
+                if (configuration.GetValue<TimeSpan?>("Idempotency:Retention") is { } retention)
+                {
+                    options.IdempotencyRetention = retention;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,101 @@
+using FurnitureOps.Grains.Interfaces.Inventory;
+using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Storage;
+using Npgsql;
+
+namespace FurnitureOps.Grains.Inventory;
+
+/// <summary>The SKU's own tables: <c>inventory_items</c> (state row) and <c>inventory_ledger</c>. <see cref="PostgresLedgerStore{TState,TCommand,TReply}.EntityId"/> is the SKU code.</summary>
+public sealed class SkuLedgerStore(NpgsqlDataSource dataSource, string tenantId, string sku)
+    : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(dataSource, tenantId, $"sku:{sku}", "sku", sku)
+{
+    public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(
+            """
+            SELECT version, operation, quantity, on_hand_before, on_hand_after, sold_before, sold_after,
+                   reference, actor, request_id, idempotency_key, recorded_at
+            FROM inventory_ledger
+            WHERE tenant_id = $1 AND sku = $2 AND version > $3
+            ORDER BY version
+            LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = TenantId });
+        command.Parameters.Add(new() { Value = EntityId });
+        command.Parameters.Add(new() { Value = afterVersion });
+        command.Parameters.Add(new() { Value = limit });
+
+        var entries = new List<SkuLedgerEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new SkuLedgerEntry(
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetFieldValue<DateTimeOffset>(11)));
+        }
+
+        return entries;
+    }
+
+    protected override async Task<SkuState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT name, on_hand, sold, version, updated_at FROM inventory_items WHERE tenant_id = $1 AND sku = $2",
+            connection);
+        command.Parameters.Add(new() { Value = TenantId });
+        command.Parameters.Add(new() { Value = EntityId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new SkuState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4))
+            : SkuState.None;
+    }
+
+    protected override NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, SkuState final)
+    {
+        var command = committedVersion == 0
+            ? Statement(
+                """
+                INSERT INTO inventory_items (tenant_id, sku, name, on_hand, sold, version, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                ON CONFLICT (tenant_id, sku) DO NOTHING
+                """,
+                TenantId, EntityId, final.Name, final.OnHand, final.Sold, final.Version, final.UpdatedAt)
+            : Statement(
+                """
+                UPDATE inventory_items
+                SET name = $3, on_hand = $4, sold = $5, version = $6, updated_at = $7
+                WHERE tenant_id = $1 AND sku = $2 AND version = $8
+                """,
+                TenantId, EntityId, final.Name, final.OnHand, final.Sold, final.Version, final.UpdatedAt, committedVersion);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<SkuState, SkuCommand> effect)
+    {
+        var (operation, quantity, reference) = Describe(effect);
+        batch.BatchCommands.Add(Statement(
+            """
+            INSERT INTO inventory_ledger (tenant_id, sku, version, operation, quantity, on_hand_before, on_hand_after,
+                                          sold_before, sold_after, reference, actor, request_id, idempotency_key, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            """,
+            TenantId, EntityId, effect.After.Version, operation, quantity,
+            effect.Before.OnHand, effect.After.OnHand, effect.Before.Sold, effect.After.Sold, reference,
+            effect.Context.Actor, effect.Context.RequestId, effect.Context.IdempotencyKey, effect.At));
+    }
+
+    protected override object? AuditSnapshot(SkuState state) => state.Exists ? state.ToSnapshot(EntityId) : null;
+
+    private static (string Operation, long Quantity, string? Reference) Describe(LedgerEffect<SkuState, SkuCommand> effect) =>
+        effect.Command switch
+        {
+            CreateSku create => (SkuRules.Operations.Create.Name, create.OnHand, null),
+            ReceiveStock receive => (SkuRules.Operations.Receive.Name, receive.Quantity, receive.Reference),
+            SellStock sell => (SkuRules.Operations.Sell.Name, sell.Quantity, sell.OrderRef),
+            ReturnStock returned => (SkuRules.Operations.Return.Name, returned.Quantity, returned.OrderRef),
+            AdjustStock adjust => (SkuRules.Operations.Adjust.Name, effect.After.OnHand - effect.Before.OnHand, adjust.Reason),
+            _ => throw new ArgumentOutOfRangeException(nameof(effect), effect.Command.GetType().Name, "Unknown SKU command."),
+        };
+}

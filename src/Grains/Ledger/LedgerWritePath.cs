@@ -1,0 +1,181 @@
+using FurnitureOps.Grains.Interfaces.Ledger;
+using Microsoft.Extensions.Logging;
+
+namespace FurnitureOps.Grains.Ledger;
+
+/// <summary>
+/// The write path every ledger grain (SKU, player balance) uses. Start reading the code base here.
+/// <list type="number">
+/// <item>Commands queue while a flush is in progress; one flush takes everything queued (up to a bound).</item>
+/// <item>Per command, in arrival order: idempotency check (replay or key reused), then the entity's rules
+/// against the working state, which includes the earlier commands of the same batch (<see cref="LedgerBatch{TState,TCommand,TReply}"/>).</item>
+/// <item>ONE transaction per flush writes state row (guarded by version), ledger, audit, outbox and
+/// idempotency rows. Only after it commits is memory updated and every caller answered.</item>
+/// <item>If it does not commit, nothing is applied in memory, every caller gets a retryable
+/// <see cref="StorageUnavailableException"/>, and the activation retires so the next one reloads the truth
+/// from the database (the commit may have happened after all; then a resend is simply replayed).</item>
+/// <item>Activation reads the state row and unexpired idempotency records; history is never replayed.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// Runs entirely on the owning grain's scheduler: the grain must be reentrant so that commands can be
+/// accepted while a flush awaits the database, and no state here is touched from any other thread.
+/// </remarks>
+public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
+    ILedgerRules<TState, TCommand, TReply> rules,
+    ILedgerStore<TState, TCommand, TReply> store,
+    LedgerOptions options,
+    TimeProvider time,
+    Action retireActivation,
+    ILogger logger)
+    where TState : ILedgerState
+{
+    private readonly Queue<PendingCommand<TCommand, TReply>> _queue = new();
+    private readonly Dictionary<string, IdempotencyRecord<TReply>> _keys = new(StringComparer.Ordinal);
+    private bool _flushing;
+    private bool _retired;
+    private TState? _state;
+
+    /// <summary>The committed state: never includes an effect whose transaction has not committed.</summary>
+    public TState State => _state ?? throw new InvalidOperationException("The write path has not been loaded.");
+
+    /// <summary>Step 5: loads the committed state and live idempotency records. Call once, on activation.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await store.LoadAsync(time.GetUtcNow(), cancellationToken);
+        _state = snapshot.State;
+        foreach (var record in snapshot.Records)
+        {
+            _keys[record.Key] = record;
+        }
+    }
+
+    /// <summary>Step 1: queues a command and returns its answer, which arrives only after its commit.</summary>
+    public Task<CommandOutcome<TReply>> SubmitAsync(TCommand command, CommandContext context)
+    {
+        if (_retired)
+        {
+            return Task.FromException<CommandOutcome<TReply>>(new StorageUnavailableException(
+                "This activation is retiring after a failed commit; retry the request."));
+        }
+
+        var pending = new PendingCommand<TCommand, TReply>(command, context);
+        _queue.Enqueue(pending);
+        if (!_flushing)
+        {
+            // The flag, not a stored Task, marks a running loop: the loop may finish synchronously (a batch
+            // of replays needs no I/O) before a Task reference could even be assigned.
+            _flushing = true;
+            _ = FlushUntilEmptyAsync();
+        }
+
+        return pending.Answer.Task;
+    }
+
+    private async Task FlushUntilEmptyAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0 && !_retired)
+            {
+                var batch = new List<PendingCommand<TCommand, TReply>>(Math.Min(_queue.Count, options.MaxBatchSize));
+                while (batch.Count < options.MaxBatchSize && _queue.TryDequeue(out var pending))
+                {
+                    batch.Add(pending);
+                }
+
+                await FlushAsync(batch);
+            }
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private async Task FlushAsync(List<PendingCommand<TCommand, TReply>> commands)
+    {
+        var now = time.GetUtcNow();
+        ForgetExpiredKeys(now);
+        var batch = LedgerBatch<TState, TCommand, TReply>.Decide(
+            State, _keys, commands, rules, now, options.IdempotencyRetention);
+
+        if (batch.HasWrites)
+        {
+            var commit = new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]);
+            try
+            {
+                await store.CommitAsync(commit, CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                Retire(commands, error);
+                return;
+            }
+        }
+
+        _state = batch.Working;
+        foreach (var record in batch.NewRecords)
+        {
+            _keys[record.Key] = record;
+        }
+
+        LogFlushed(logger, commands.Count, batch.Effects.Count, State.Version);
+        foreach (var (pending, outcome) in batch.Answers)
+        {
+            pending.Answer.TrySetResult(outcome);
+        }
+
+        foreach (var (pending, error) in batch.Failures)
+        {
+            LogRulesFailed(logger, error, pending.Context.IdempotencyKey);
+            pending.Answer.TrySetException(error);
+        }
+    }
+
+    /// <summary>Step 4: nothing from the failed batch is applied; everyone waiting, now or queued, gets a retryable error.</summary>
+    private void Retire(List<PendingCommand<TCommand, TReply>> batch, Exception error)
+    {
+        _retired = true;
+        if (error is LedgerConflictException)
+        {
+            LogConflict(logger, error, State.Version);
+        }
+        else
+        {
+            LogCommitFailed(logger, error, batch.Count, State.Version);
+        }
+
+        var retryable = new StorageUnavailableException("The change was not committed; retry with the same Idempotency-Key.", error);
+        foreach (var pending in batch.Concat(_queue))
+        {
+            pending.Answer.TrySetException(retryable);
+        }
+
+        _queue.Clear();
+        retireActivation();
+    }
+
+    private void ForgetExpiredKeys(DateTimeOffset now)
+    {
+        foreach (var (key, record) in _keys)
+        {
+            if (!record.IsLiveAt(now))
+            {
+                _keys.Remove(key);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Flushed {Commands} commands with {Effects} effects; now at version {Version}")]
+    private static partial void LogFlushed(ILogger logger, int commands, int effects, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Commands} commands at version {Version} failed; retiring the activation")]
+    private static partial void LogCommitFailed(ILogger logger, Exception error, int commands, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another writer changed the rows behind version {Version}; retiring the activation")]
+    private static partial void LogConflict(ILogger logger, Exception error, long version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rules failed on the command with idempotency key {IdempotencyKey}")]
+    private static partial void LogRulesFailed(ILogger logger, Exception error, string idempotencyKey);
+}

@@ -1,0 +1,132 @@
+using FurnitureOps.Grains.Ledger;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FurnitureOps.Grains.Storage;
+
+/// <summary>
+/// The part of a ledger commit every entity shares: one transaction holding the entity's own state and
+/// ledger statements plus the audit, outbox and idempotency rows, sent as one batch.
+/// The idempotency <c>scope</c> names the target grain inside the tenant (e.g. <c>sku:TABLE-1</c>).
+/// </summary>
+public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
+    NpgsqlDataSource dataSource,
+    string tenantId,
+    string scope,
+    string entityType,
+    string entityId) : ILedgerStore<TState, TCommand, TReply>
+    where TState : ILedgerState
+{
+    private const string UniqueViolation = "23505";
+
+    protected NpgsqlDataSource DataSource { get; } = dataSource;
+
+    protected string TenantId { get; } = tenantId;
+
+    /// <summary>The entity's own id within the tenant (the SKU code, the player id).</summary>
+    protected string EntityId { get; } = entityId;
+
+    public async Task<LedgerSnapshot<TState, TReply>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var state = await LoadStateAsync(connection, cancellationToken);
+        var records = await IdempotencyRows.LoadLiveAsync<TReply>(connection, TenantId, scope, now, cancellationToken);
+        return new LedgerSnapshot<TState, TReply>(state, records);
+    }
+
+    public async Task CommitAsync(LedgerCommit<TState, TCommand, TReply> commit, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        var guard = AddStateWrite(batch, commit.Committed.Version, commit.Final);
+        foreach (var effect in commit.Effects)
+        {
+            AddLedgerRow(batch, effect);
+            AddAuditRow(batch, effect);
+            AddOutboxRow(batch, effect);
+        }
+
+        var recordWrites = commit.Records.Select(record => IdempotencyRows.AddUpsert(batch, TenantId, scope, record)).ToList();
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException error) when (error.SqlState == UniqueViolation)
+        {
+            // A ledger version or live key we did not know about already exists: someone else wrote them.
+            throw new LedgerConflictException($"{entityType} {EntityId}: {error.MessageText}");
+        }
+
+        if (guard.RecordsAffected != 1)
+        {
+            throw new LedgerConflictException(
+                $"{entityType} {EntityId} is no longer at version {commit.Committed.Version}.");
+        }
+
+        if (recordWrites.Any(write => write.RecordsAffected != 1))
+        {
+            throw new LedgerConflictException($"{entityType} {EntityId} has a live idempotency key this activation did not know.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the entity's state row, or returns the empty state (version 0) if there is none.</summary>
+    protected abstract Task<TState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds the guarded state write: an insert when <paramref name="committedVersion"/> is 0, otherwise an
+    /// update that only matches the row still at that version. Must affect exactly one row.
+    /// </summary>
+    protected abstract NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, TState final);
+
+    /// <summary>Adds the entity's ledger row for one effect, with its values before and after.</summary>
+    protected abstract void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect);
+
+    /// <summary>The snapshot written to audit <c>before</c>/<c>after</c>; null where the entity did not exist.</summary>
+    protected abstract object? AuditSnapshot(TState state);
+
+    private void AddAuditRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect)
+    {
+        var before = AuditSnapshot(effect.Before);
+        var after = AuditSnapshot(effect.After);
+        batch.BatchCommands.Add(Statement(
+            """
+            INSERT INTO audit_log (tenant_id, recorded_at, actor, action, entity_type, entity_id, before, after, request_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            TenantId, effect.At, effect.Context.Actor, effect.Action, entityType, EntityId,
+            Jsonb(before is null ? null : LedgerJson.SerializeObject(before)),
+            Jsonb(after is null ? null : LedgerJson.SerializeObject(after)),
+            effect.Context.RequestId));
+    }
+
+    private void AddOutboxRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect)
+    {
+        batch.BatchCommands.Add(Statement(
+            """
+            INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            Guid.CreateVersion7(effect.At), TenantId, effect.Event.Type, entityType, EntityId, effect.After.Version,
+            Jsonb(LedgerJson.SerializeObject(effect.Event.Payload)), effect.At, effect.Context.RequestId));
+    }
+
+    /// <summary>A positional-parameter statement; <c>null</c> values become SQL NULL.</summary>
+    protected static NpgsqlBatchCommand Statement(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    protected static NpgsqlParameter Jsonb(string? json) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value };
+}

@@ -1,0 +1,60 @@
+using FurnitureOps.Grains.Ledger;
+using Npgsql;
+
+namespace FurnitureOps.Silo;
+
+/// <summary>
+/// Deletes expired idempotency records in small batches. Grains already ignore expired keys; this keeps the
+/// table from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
+/// </summary>
+public sealed partial class IdempotencyJanitor(NpgsqlDataSource dataSource, LedgerClock clock, ILogger<IdempotencyJanitor> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    private const int BatchSize = 1000;
+
+    /// <summary>Deletes every record expired at the ledger clock's now; returns how many.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                DELETE FROM idempotency_records
+                WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+                """);
+            command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() });
+            command.Parameters.Add(new() { Value = BatchSize });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == BatchSize);
+
+        return total;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock.Time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var deleted = await PurgeExpiredAsync(stoppingToken);
+                LogPurged(logger, deleted);
+            }
+            catch (NpgsqlException error)
+            {
+                LogPurgeFailed(logger, error);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records")]
+    private static partial void LogPurged(ILogger logger, int deleted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired idempotency records failed; will try again")]
+    private static partial void LogPurgeFailed(ILogger logger, Exception error);
+}
