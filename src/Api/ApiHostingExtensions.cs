@@ -29,7 +29,7 @@ public static class ApiHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
-        builder.Services.AddFurnitureOpsAuth(builder.Configuration);
+        builder.Services.AddFurnitureOpsAuth();
         builder.AddFurnitureOpsClusterClient();
         return builder;
     }

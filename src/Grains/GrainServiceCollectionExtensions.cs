@@ -9,12 +9,13 @@ namespace FurnitureOps.Grains;
 public static class GrainServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers what the grains need: the PostgreSQL data source, the ledger options (sections
-    /// <c>Ledger</c> and <c>Idempotency</c>) and the ledger clock.
+    /// Registers what the grains need: the PostgreSQL data source (<c>ConnectionStrings:Postgres</c>), the
+    /// ledger options (sections <c>Ledger</c> and <c>Idempotency</c>) and the ledger clock.
     /// </summary>
-    public static IServiceCollection AddFurnitureOpsGrains(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddFurnitureOpsGrains(this IServiceCollection services)
     {
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton(provider =>
+            NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton(LedgerClock.System);
         services.AddOptions<LedgerOptions>()
             .BindConfiguration("Ledger")
@@ -30,4 +31,8 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         return services;
     }
+
+    public static string PostgresConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres")
+        ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
 }

@@ -2,17 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FurnitureOps.Silo;
 
-/// <summary>Where this silo sits in the cluster (configuration section <c>Orleans</c>).</summary>
+/// <summary>
+/// Where this silo listens (configuration section <c>Orleans</c>, which also holds <c>ClusterId</c> and
+/// <c>ServiceId</c>: silos and clients with the same cluster id find each other in the membership table).
+/// </summary>
 public sealed class ClusterEndpointOptions
 {
-    /// <summary>Silos and clients with the same cluster id find each other in the membership table.</summary>
-    [Required]
-    public string ClusterId { get; set; } = "furnitureops";
-
-    /// <summary>Stable across deployments; Orleans keys persisted data by it.</summary>
-    [Required]
-    public string ServiceId { get; set; } = "furnitureops";
-
     /// <summary>Silo-to-silo port.</summary>
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;

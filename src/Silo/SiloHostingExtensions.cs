@@ -1,6 +1,8 @@
 using System.Net;
 using FurnitureOps.Grains;
+using FurnitureOps.Grains.Interfaces;
 using Microsoft.Extensions.Options;
+
 using Orleans.Configuration;
 
 namespace FurnitureOps.Silo;
@@ -13,32 +15,28 @@ public static class SiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsSilo(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
-
         builder.Services.AddOptions<ClusterEndpointOptions>()
             .BindConfiguration("Orleans")
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        var endpoint = builder.Configuration.GetSection("Orleans").Get<ClusterEndpointOptions>() ?? new();
-
-        builder.Services.AddFurnitureOpsGrains(connectionString);
+        builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<IdempotencyJanitor>();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(options =>
+            silo.Services.AddOptions<ClusterOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans");
+            silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterEndpointOptions>>((endpoints, configured) =>
             {
-                options.ClusterId = endpoint.ClusterId;
-                options.ServiceId = endpoint.ServiceId;
+                endpoints.AdvertisedIPAddress = IPAddress.Parse(configured.Value.AdvertisedIP);
+                endpoints.SiloPort = configured.Value.SiloPort;
+                endpoints.GatewayPort = configured.Value.GatewayPort;
             });
-            silo.UseAdoNetClustering(options =>
+            silo.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            silo.ConfigureEndpoints(IPAddress.Parse(endpoint.AdvertisedIP), endpoint.SiloPort, endpoint.GatewayPort);
+                clustering.Invariant = "Npgsql";
+                clustering.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+            }));
         });
 
         return builder;

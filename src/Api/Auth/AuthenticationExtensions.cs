@@ -1,6 +1,7 @@
 using FurnitureOps.Api.Http;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FurnitureOps.Api.Auth;
@@ -11,57 +12,12 @@ public static class AuthenticationExtensions
     /// JWT bearer authentication with the tenant taken only from the token, and one authorization policy per
     /// scope. 401 and 403 are answered as problem+json.
     /// </summary>
-    public static IServiceCollection AddFurnitureOpsAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFurnitureOpsAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
-        var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-        {
-            options.MapInboundClaims = false;
-            options.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                NameClaimType = Claims.Subject,
-            };
-            if (!string.IsNullOrWhiteSpace(auth.Authority))
-            {
-                options.Authority = auth.Authority;
-                options.Audience = auth.Audience;
-            }
-            else if (auth.SigningKey is not null)
-            {
-                options.TokenValidationParameters.IssuerSigningKey = DevTokens.SigningKey(auth.SigningKey);
-                options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
-            }
-
-            options.Events = new JwtBearerEvents
-            {
-                OnTokenValidated = context =>
-                {
-                    // Grain keys embed the tenant, so it must be a well-formed identifier, and there must be an actor.
-                    var principal = context.Principal!;
-                    if (!SkuKey.IsValidIdentifier(principal.FindFirst(Claims.TenantId)?.Value) ||
-                        string.IsNullOrWhiteSpace(principal.FindFirst(Claims.Subject)?.Value))
-                    {
-                        context.Fail("The token needs a 'sub' and a 'tenant_id' of 1-64 [A-Za-z0-9._-].");
-                    }
-
-                    return Task.CompletedTask;
-                },
-                OnChallenge = async context =>
-                {
-                    context.HandleResponse();
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated,
-                        "Authentication is required.", "Send a valid bearer token.").ExecuteAsync(context.HttpContext);
-                },
-                OnForbidden = context => Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden,
-                    "The token does not allow this.", "The token lacks the scope this operation requires.")
-                    .ExecuteAsync(context.HttpContext),
-            };
-        });
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((options, auth) => Configure(options, auth.Value));
 
         var policies = services.AddAuthorizationBuilder();
         foreach (var scope in Scopes.All)
@@ -70,5 +26,52 @@ public static class AuthenticationExtensions
         }
 
         return services;
+    }
+
+    private static void Configure(JwtBearerOptions options, AuthOptions auth)
+    {
+        options.MapInboundClaims = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            NameClaimType = Claims.Subject,
+        };
+        if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            options.Authority = auth.Authority;
+            options.Audience = auth.Audience;
+        }
+        else if (auth.SigningKey is not null)
+        {
+            options.TokenValidationParameters.IssuerSigningKey = DevTokens.SigningKey(auth.SigningKey);
+            options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        }
+
+        options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                // Grain keys embed the tenant, so it must be a well-formed identifier, and there must be an actor.
+                var principal = context.Principal!;
+                if (!SkuKey.IsValidIdentifier(principal.FindFirst(Claims.TenantId)?.Value) ||
+                    string.IsNullOrWhiteSpace(principal.FindFirst(Claims.Subject)?.Value))
+                {
+                    context.Fail("The token needs a 'sub' and a 'tenant_id' of 1-64 [A-Za-z0-9._-].");
+                }
+
+                return Task.CompletedTask;
+            },
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated,
+                    "Authentication is required.", "Send a valid bearer token.").ExecuteAsync(context.HttpContext);
+            },
+            OnForbidden = context => Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden,
+                "The token does not allow this.", "The token lacks the scope this operation requires.")
+                .ExecuteAsync(context.HttpContext),
+        };
     }
 }

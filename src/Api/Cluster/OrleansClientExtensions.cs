@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using Orleans.Configuration;
 
 namespace FurnitureOps.Api.Cluster;
@@ -10,27 +11,19 @@ public static class OrleansClientExtensions
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsClusterClient(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
-        var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "furnitureops";
-        var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "furnitureops";
-
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ClusterConnection>());
 
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(options =>
+            client.Services.AddOptions<ClusterOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans");
+            client.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
-                options.ClusterId = clusterId;
-                options.ServiceId = serviceId;
-            });
-            client.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
+                clustering.Invariant = "Npgsql";
+                clustering.ConnectionString = configuration.GetConnectionString("Postgres")
+                    ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
+            }));
             client.Services.AddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
         });
 

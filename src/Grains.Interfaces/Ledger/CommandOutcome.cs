@@ -15,5 +15,5 @@ public enum IdempotencyStatus
 }
 
 /// <summary>The answer to a ledger command. <see cref="Reply"/> is null only for <see cref="IdempotencyStatus.KeyReused"/>.</summary>
-[GenerateSerializer, Immutable, Alias("fo.command-outcome")]
+[GenerateSerializer, Immutable, Alias("fo.command-outcome`1")]
 public sealed record CommandOutcome<TReply>(TReply? Reply, IdempotencyStatus Status);

@@ -95,7 +95,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
 
     private async Task FlushAsync(List<PendingCommand<TCommand, TReply>> commands)
     {
-        var now = time.GetUtcNow();
+        var now = MicrosecondPrecision(time.GetUtcNow());
         ForgetExpiredKeys(now);
         var batch = LedgerBatch<TState, TCommand, TReply>.Decide(
             State, _keys, commands, rules, now, options.IdempotencyRetention);
@@ -146,7 +146,8 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
             LogCommitFailed(logger, error, batch.Count, State.Version);
         }
 
-        var retryable = new StorageUnavailableException("The change was not committed; retry with the same Idempotency-Key.", error);
+        // The cause stays in this silo's log: it may not be serializable, and callers need only "retry".
+        var retryable = new StorageUnavailableException("The change was not committed; retry with the same Idempotency-Key.");
         foreach (var pending in batch.Concat(_queue))
         {
             pending.Answer.TrySetException(retryable);
@@ -155,6 +156,10 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
         _queue.Clear();
         retireActivation();
     }
+
+    // PostgreSQL keeps microseconds; times held in memory must equal what a reload reads back.
+    private static DateTimeOffset MicrosecondPrecision(DateTimeOffset time) =>
+        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMicrosecond), time.Offset);
 
     private void ForgetExpiredKeys(DateTimeOffset now)
     {

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Starts FurnitureOps locally: PostgreSQL (under .data/, unless FURNITUREOPS_PG is set), migrations, one
+# silo and the API. Prints the URLs and a development token. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+API_PORT=${FURNITUREOPS_API_PORT:-5000}
+SILO_OPS_PORT=${FURNITUREOPS_SILO_PORT:-5001}
+PG_PORT=${FURNITUREOPS_PG_PORT:-54329}
+ORLEANS_SILO_PORT=${FURNITUREOPS_ORLEANS_SILO_PORT:-11111}
+ORLEANS_GATEWAY_PORT=${FURNITUREOPS_ORLEANS_GATEWAY_PORT:-30000}
+DATA=$PWD/.data
+mkdir -p "$DATA/secrets" "$DATA/logs"
+chmod 700 "$DATA/secrets"
+
+pids=()
+pg_started=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_started" ]; then as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -m fast stop >/dev/null || true; fi
+}
+trap cleanup INT TERM EXIT
+
+secret() { # secret NAME: a random value generated once and kept under .data/secrets
+  local file="$DATA/secrets/$1"
+  [ -s "$file" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$file")
+  cat "$file"
+}
+
+if [ -n "${FURNITUREOPS_PG:-}" ]; then
+  CONNECTION="$FURNITUREOPS_PG"
+  echo "Using PostgreSQL from FURNITUREOPS_PG."
+else
+  PG_BIN=$(pg_bin_dir)
+  if [ ! -s "$DATA/postgres/PG_VERSION" ]; then
+    echo "Creating a PostgreSQL cluster in .data/postgres ..."
+    pg_own_dir "$DATA/postgres"
+    as_pg_user "$PG_BIN/initdb" -D "$DATA/postgres" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  fi
+  pg_own_dir "$DATA/pg-socket"
+  as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -w -l "$DATA/postgres/server.log" \
+    -o "-p $PG_PORT -k $DATA/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null
+  pg_started=1
+  APP_PASSWORD=$(secret postgres-app-password)
+  as_pg_user psql -h "$DATA/pg-socket" -p "$PG_PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
+SELECT 'CREATE ROLE furnitureops LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'furnitureops')\gexec
+ALTER ROLE furnitureops PASSWORD '$APP_PASSWORD';
+SELECT 'CREATE DATABASE furnitureops OWNER furnitureops' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'furnitureops')\gexec
+SQL
+  CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=furnitureops;Username=furnitureops;Password=$APP_PASSWORD"
+fi
+
+echo "Building..."
+dotnet build FurnitureOps.sln -c Release -nologo -v quiet >"$DATA/logs/build.log" 2>&1 || { cat "$DATA/logs/build.log"; exit 1; }
+SILO_DLL=src/Silo/bin/Release/net10.0/FurnitureOps.Silo.dll
+API_DLL=src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
+
+export ConnectionStrings__Postgres="$CONNECTION"
+export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
+dotnet "$SILO_DLL" migrate
+
+Orleans__SiloPort=$ORLEANS_SILO_PORT Orleans__GatewayPort=$ORLEANS_GATEWAY_PORT ASPNETCORE_URLS="http://127.0.0.1:$SILO_OPS_PORT" \
+  dotnet "$SILO_DLL" >"$DATA/logs/silo.log" 2>&1 &
+pids+=($!)
+ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" dotnet "$API_DLL" >"$DATA/logs/api.log" 2>&1 &
+pids+=($!)
+
+echo "Waiting for the API to reach the cluster..."
+for _ in $(seq 1 60); do
+  if curl -fs "http://127.0.0.1:$API_PORT/health/ready" >/dev/null 2>&1; then break; fi
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A process exited; see .data/logs/"; exit 1; }; done
+  sleep 1
+done
+
+TOKEN=$(dotnet "$API_DLL" dev-token --tenant demo --sub dev)
+cat <<INFO
+
+FurnitureOps is running.
+  API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json)
+  Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /livez)
+  Logs            .data/logs/{silo,api}.log
+
+Development token (tenant demo, every scope, 12 h):
+export TOKEN=$TOKEN
+
+Try:
+  curl -s -X POST http://127.0.0.1:$API_PORT/v1/inventory -H "Authorization: Bearer \$TOKEN" \\
+       -H 'Idempotency-Key: create-1' -H 'Content-Type: application/json' -d '{"sku":"CHAIR-1","name":"Oak chair","onHand":10}'
+
+Press Ctrl-C to stop.
+INFO
+wait -n "${pids[@]}"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite. The tests start their own throwaway PostgreSQL (or use
+# FURNITUREOPS_TEST_PG, a server connection string they may create databases on). Ends with one line:
+# "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+if [ -z "${FURNITUREOPS_TEST_PG:-}" ]; then
+  FURNITUREOPS_PG_BIN=$(pg_bin_dir) || { echo "0 passed, 1 failed"; exit 1; }
+  export FURNITUREOPS_PG_BIN
+fi
+
+results=TestResults
+rm -rf "$results"
+if ! dotnet build FurnitureOps.sln -c Release -nologo -v quiet; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test FurnitureOps.sln -c Release --no-build -nologo \
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run itself broke (crash, no results)
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,106 @@
+using FurnitureOps.Grains.Interfaces.Inventory;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Silo;
+using FurnitureOps.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FurnitureOps.Tests.Grains;
+
+[Collection(GrainClusterDefinition.Name)]
+public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTestBase(cluster)
+{
+    [Fact]
+    public async Task ResendWithSameKeyReplaysStoredReplyAndWritesNothing()
+    {
+        await CreateAsync(onHand: 10);
+        var first = await SendAsync(new SellStock(3, "order-1"), key: "sale-1");
+        var rowsAfterFirst = await CountRowsAsync();
+
+        var replay = await SendAsync(new SellStock(3, "order-1"), key: "sale-1");
+
+        Assert.Equal(IdempotencyStatus.Fresh, first.Status);
+        Assert.Equal(IdempotencyStatus.Replayed, replay.Status);
+        Assert.Equal(first.Reply, replay.Reply);
+        Assert.Equal(rowsAfterFirst, await CountRowsAsync());
+        Assert.Equal(7, (await Grain.GetAsync())!.OnHand);
+    }
+
+    [Fact]
+    public async Task SameKeyWithChangedPayloadIsRefusedAndWritesNothing()
+    {
+        await CreateAsync(onHand: 10);
+        await SendAsync(new SellStock(3, null), key: "sale-1");
+        var rowsBefore = await CountRowsAsync();
+
+        var reused = await SendAsync(new SellStock(4, null), key: "sale-1");
+
+        Assert.Equal(IdempotencyStatus.KeyReused, reused.Status);
+        Assert.Null(reused.Reply);
+        Assert.Equal(rowsBefore, await CountRowsAsync());
+        Assert.Equal(7, (await Grain.GetAsync())!.OnHand);
+    }
+
+    [Fact]
+    public async Task BusinessRejectionIsRecordedAndReplayed()
+    {
+        await CreateAsync(onHand: 2);
+
+        var rejected = await SendAsync(new SellStock(5, null), key: "too-many");
+        await SendAsync(new ReceiveStock(10, null));
+        var replay = await SendAsync(new SellStock(5, null), key: "too-many");
+
+        Assert.Equal(new SkuRejection(SkuRejection.InsufficientStock, 2), rejected.Reply!.Rejection);
+        Assert.Equal(IdempotencyStatus.Replayed, replay.Status);
+        Assert.Equal(rejected.Reply, replay.Reply);
+        Assert.Equal(12, (await Grain.GetAsync())!.OnHand);
+    }
+
+    [Fact]
+    public async Task UnknownSkuIsRefusedWithoutRecordingTheKey()
+    {
+        var refused = await SendAsync(new SellStock(1, null), key: "early");
+        await CreateAsync(onHand: 5);
+        var afterCreate = await SendAsync(new SellStock(1, null), key: "early");
+
+        Assert.Equal(SkuRejection.SkuNotFound, refused.Reply!.Rejection!.Code);
+        Assert.Equal(IdempotencyStatus.Fresh, afterCreate.Status);
+        Assert.Equal(4, afterCreate.Reply!.Item!.OnHand);
+    }
+
+    [Fact]
+    public async Task DeactivationAndReactivationKeepStateAndKeys()
+    {
+        await CreateAsync(onHand: 10);
+        var sale = await SendAsync(new SellStock(4, null), key: "sale-before-restart");
+        var before = await Grain.GetAsync();
+
+        await ClusterTestActions.DeactivateAsync(Cluster.Client, Grain);
+
+        Assert.Equal(before, await Grain.GetAsync());
+        var replay = await SendAsync(new SellStock(4, null), key: "sale-before-restart");
+        Assert.Equal(IdempotencyStatus.Replayed, replay.Status);
+        Assert.Equal(sale.Reply, replay.Reply);
+        Assert.Equal(IdempotencyStatus.KeyReused, (await SendAsync(new SellStock(5, null), key: "sale-before-restart")).Status);
+        Assert.Equal(6, (await Grain.GetAsync())!.OnHand);
+    }
+
+    [Fact]
+    public async Task ExpiredKeyLeavesMemoryAndTableAndIsNewAgain()
+    {
+        await CreateAsync(onHand: 10);
+        await SendAsync(new SellStock(1, null), key: "old-key");
+
+        Cluster.LedgerTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        var janitor = new IdempotencyJanitor(Cluster.Database, new FurnitureOps.Grains.Ledger.LedgerClock(Cluster.LedgerTime),
+            NullLogger<IdempotencyJanitor>.Instance);
+        await janitor.PurgeExpiredAsync(CancellationToken.None);
+        var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,
+            "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND key = 'old-key'", Tenant);
+
+        var reused = await SendAsync(new SellStock(2, null), key: "old-key");
+
+        Assert.Equal(0, recordsLeft);
+        Assert.Equal(IdempotencyStatus.Fresh, reused.Status);
+        Assert.Equal(7, reused.Reply!.Item!.OnHand);
+    }
+}

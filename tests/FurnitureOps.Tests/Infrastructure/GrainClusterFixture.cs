@@ -1,0 +1,58 @@
+using FurnitureOps.Grains;
+using FurnitureOps.Grains.Ledger;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Orleans.TestingHost;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process Orleans silo running the real grains against the test database. Ledger time is a
+/// <see cref="FakeTimeProvider"/> so idempotency expiry can be tested without waiting a day.
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider LedgerTime { get; } = new(DateTimeOffset.UtcNow);
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public IClusterClient Client => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.ConnectionStringAsync();
+        Database = NpgsqlDataSource.Create(ConnectionString);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = ConnectionString }));
+        builder.ConfigureSilo((_, silo) => silo.Services
+            .AddSingleton(new LedgerClock(LedgerTime))
+            .AddFurnitureOpsGrains());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterDefinition : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

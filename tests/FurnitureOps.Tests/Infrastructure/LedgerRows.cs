@@ -1,0 +1,72 @@
+using Npgsql;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>Reads what the write path left in the database, for assertions.</summary>
+public static class LedgerRows
+{
+    public sealed record Counts(long Ledger, long Audit, long Outbox, long Idempotency);
+
+    public static async Task<Counts> CountAsync(NpgsqlDataSource db, string tenant, string sku) => new(
+        await ScalarAsync(db, "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2", tenant, sku),
+        await ScalarAsync(db, "SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND entity_type = 'sku' AND entity_id = $2", tenant, sku),
+        await ScalarAsync(db, "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND aggregate_type = 'sku' AND aggregate_id = $2", tenant, sku),
+        await ScalarAsync(db, "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND scope = 'sku:' || $2", tenant, sku));
+
+    /// <summary>How many transactions wrote this SKU's ledger rows (rows of one transaction share <c>xmin</c>).</summary>
+    public static Task<long> TransactionCountAsync(NpgsqlDataSource db, string tenant, string sku) =>
+        ScalarAsync(db, "SELECT count(DISTINCT xmin::text) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2", tenant, sku);
+
+    /// <summary>
+    /// The ledger invariant: versions run 1..n without gaps, each row's before values equal the previous
+    /// row's after values, and the last row equals the state row.
+    /// </summary>
+    public static async Task AssertChainIntactAsync(NpgsqlDataSource db, string tenant, string sku)
+    {
+        await using var command = db.CreateCommand(
+            """
+            SELECT version, on_hand_before, on_hand_after, sold_before, sold_after
+            FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 ORDER BY version
+            """);
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = sku });
+        long expectedVersion = 1, onHand = 0, sold = 0;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Assert.Equal(expectedVersion, reader.GetInt64(0));
+                Assert.Equal(onHand, reader.GetInt64(1));
+                Assert.Equal(sold, reader.GetInt64(3));
+                onHand = reader.GetInt64(2);
+                sold = reader.GetInt64(4);
+                expectedVersion++;
+            }
+        }
+
+        Assert.True(expectedVersion > 1, $"SKU {sku} has no ledger rows.");
+        await using var state = db.CreateCommand("SELECT version, on_hand, sold FROM inventory_items WHERE tenant_id = $1 AND sku = $2");
+        state.Parameters.Add(new() { Value = tenant });
+        state.Parameters.Add(new() { Value = sku });
+        await using var row = await state.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync(), $"SKU {sku} has no state row.");
+        Assert.Equal((expectedVersion - 1, onHand, sold), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
+    }
+
+    public static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql, params object[] values)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for the test run: initdb into a temp folder, listen on 127.0.0.1 at a
+/// free port, deleted at the end. As root, the server runs as the <c>postgres</c> user (it refuses root).
+/// With <c>FURNITUREOPS_TEST_PG</c> set, no server is started: a fresh database is created on that one.
+/// </summary>
+public sealed class PostgresServer
+{
+    private readonly string? _dataDirectory;
+    private readonly string? _binDirectory;
+
+    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory)
+    {
+        AdminConnectionString = adminConnectionString;
+        _dataDirectory = dataDirectory;
+        _binDirectory = binDirectory;
+    }
+
+    /// <summary>A superuser connection to the server's <c>postgres</c> database.</summary>
+    public string AdminConnectionString { get; }
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("FURNITUREOPS_TEST_PG") is { Length: > 0 } external)
+        {
+            return new PostgresServer(external, null, null);
+        }
+
+        var bin = Environment.GetEnvironmentVariable("FURNITUREOPS_PG_BIN") is { Length: > 0 } configured
+            ? configured
+            : Directory.GetDirectories("/usr/lib/postgresql").Select(version => Path.Combine(version, "bin"))
+                .Where(dir => File.Exists(Path.Combine(dir, "initdb"))).Order().LastOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server binaries; run ./test.sh, which installs them.");
+
+        var data = Directory.CreateTempSubdirectory("furnitureops-test-pg-").FullName;
+        await OwnAsync(data);
+        var port = FreePort();
+        await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
+        await RunAsync(Path.Combine(bin, "pg_ctl"),
+            $"-D {data} -w -t 60 -l {data}/server.log -o \"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        return server;
+    }
+
+    /// <summary>Creates an empty database and returns a connection string to it.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+    }
+
+    private void Stop()
+    {
+        if (_dataDirectory is null)
+        {
+            return;
+        }
+
+        Run(Path.Combine(_binDirectory!, "pg_ctl"), $"-D {_dataDirectory} -m immediate stop").WaitForExit(30_000);
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static async Task OwnAsync(string directory)
+    {
+        if (IsRoot)
+        {
+            await RunAsync("chown", $"postgres: {directory}", asPostgres: false);
+        }
+    }
+
+    private static async Task RunAsync(string file, string arguments, bool asPostgres = true)
+    {
+        using var process = Run(file, arguments, asPostgres);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} exited {process.ExitCode}: {await output}{await error}");
+        }
+    }
+
+    private static Process Run(string file, string arguments, bool asPostgres = true)
+    {
+        var start = asPostgres && IsRoot
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+    }
+}

@@ -1,0 +1,27 @@
+using FurnitureOps.Silo;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>
+/// The one migrated database of this test run, created on first use by the real migration command.
+/// Tests share it and stay independent by using fresh keys (tenants, SKUs) for everything they touch.
+/// </summary>
+public static class TestDatabase
+{
+    private static readonly Lazy<Task<string>> Database = new(CreateAsync);
+
+    public static Task<string> ConnectionStringAsync() => Database.Value;
+
+    private static async Task<string> CreateAsync()
+    {
+        var server = await PostgresServer.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync($"furnitureops_test_{Guid.NewGuid():N}");
+        var result = MigrateCommand.Apply(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException($"Migrations failed on {result.ErrorScript?.Name}.", result.Error);
+        }
+
+        return connectionString;
+    }
+}
