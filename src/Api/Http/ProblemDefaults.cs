@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using System.Text.Json;
 
 namespace FurnitureOps.Api.Http;
 
@@ -13,6 +13,11 @@ public static class ProblemDefaults
     {
         var problem = context.ProblemDetails;
         problem.Extensions.Remove("traceId");
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            CamelCaseErrorKeys(validation);
+        }
+
         if (!problem.Extensions.ContainsKey("code"))
         {
             problem.Extensions["code"] = problem.Status switch
@@ -26,6 +31,19 @@ public static class ProblemDefaults
                 StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
                 _ => ProblemCodes.InternalError,
             };
+        }
+    }
+
+    // Built-in validation reports C# member names ("Quantity"); clients sent and expect JSON names ("quantity").
+    private static void CamelCaseErrorKeys(HttpValidationProblemDetails validation)
+    {
+        var renamed = validation.Errors.ToDictionary(
+            error => string.Join('.', error.Key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)),
+            error => error.Value);
+        validation.Errors.Clear();
+        foreach (var (field, messages) in renamed)
+        {
+            validation.Errors[field] = messages;
         }
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace FurnitureOps.Tests.Infrastructure;
@@ -40,7 +38,7 @@ public sealed class PostgresServer
 
         var data = Directory.CreateTempSubdirectory("furnitureops-test-pg-").FullName;
         await OwnAsync(data);
-        var port = FreePort();
+        var port = Ports.Free();
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             $"-D {data} -w -t 60 -l {data}/server.log -o \"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
@@ -73,13 +71,6 @@ public sealed class PostgresServer
 
         Run(Path.Combine(_binDirectory!, "pg_ctl"), $"-D {_dataDirectory} -m immediate stop").WaitForExit(30_000);
         Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool IsRoot => Environment.UserName == "root";

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using FurnitureOps.Api.Auth;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>
+/// The whole service over real HTTP: one silo and the API, finding each other through the PostgreSQL
+/// membership table (so the clustering queries are exercised by the Orleans provider on every test run).
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+
+    public string ClusterId { get; } = $"api-tests-{Guid.NewGuid():N}";
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public ApiFactory Api { get; private set; } = null!;
+
+    public WebApplication Silo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.ConnectionStringAsync();
+        Database = NpgsqlDataSource.Create(ConnectionString);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId);
+        Api = CreateApi(ClusterId);
+        await WaitUntilReadyAsync(Api.CreateClient());
+    }
+
+    /// <summary>An API instance for any cluster id (one without silos answers 503 until one joins).</summary>
+    public ApiFactory CreateApi(string clusterId)
+    {
+        var api = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["Orleans:ClusterId"] = clusterId,
+            ["Auth:SigningKey"] = SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        api.StartServer();
+        return api;
+    }
+
+    /// <summary>A client carrying a development token for the tenant with the given scopes.</summary>
+    public HttpClient Client(string tenant, params string[] scopes)
+    {
+        var client = Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(tenant, scopes));
+        return client;
+    }
+
+    public HttpClient AnonymousClient() => Api.CreateClient();
+
+    public string Token(string tenant, string[] scopes, string subject = "staff-1") =>
+        DevTokens.Issue(SigningKey, tenant, subject, scopes.Length == 0 ? Scopes.All : scopes, TimeSpan.FromHours(1));
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await Silo.StopAsync();
+        await Silo.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        // Readiness is the barrier: the client has joined the cluster. Bounded so a broken setup fails fast.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var response = await client.GetAsync("/health/ready", timeout.Token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiDefinition : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,30 @@
+using FurnitureOps.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>A real silo, built by the silo's own hosting code, on loopback ports of its own.</summary>
+public static class SiloHost
+{
+    public static async Task<WebApplication> StartAsync(string connectionString, string clusterId)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Orleans:ClusterId"] = clusterId,
+            ["Orleans:SiloPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddFurnitureOpsSilo();
+
+        var app = builder.Build();
+        app.MapOperationsEndpoints();
+        await app.StartAsync();
+        return app;
+    }
+}
