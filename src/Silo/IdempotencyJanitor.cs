@@ -38,17 +38,29 @@ public sealed partial class IdempotencyJanitor(NpgsqlDataSource dataSource, Ledg
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, clock.Time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var deleted = await PurgeExpiredAsync(stoppingToken);
-                LogPurged(logger, deleted);
+                await PurgeOnceAsync(stoppingToken);
             }
-            catch (NpgsqlException error)
-            {
-                LogPurgeFailed(logger, error);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; the next silo to run picks up where this one stopped.
+        }
+    }
+
+    private async Task PurgeOnceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var deleted = await PurgeExpiredAsync(stoppingToken);
+            LogPurged(logger, deleted);
+        }
+        catch (NpgsqlException error)
+        {
+            LogPurgeFailed(logger, error);
         }
     }
 

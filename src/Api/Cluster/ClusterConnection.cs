@@ -1,15 +1,20 @@
 namespace FurnitureOps.Api.Cluster;
 
 /// <summary>
-/// Whether this API instance can reach the silo cluster right now. Connected once the Orleans client has
-/// finished starting (the host signals ApplicationStarted), until the client reports the connection lost;
-/// a recovered gateway makes it connected again.
+/// Whether this API instance can reach the silo cluster right now: connected once the Orleans client has
+/// started (<see cref="ClusterClientStarter"/>), until the client reports the connection lost; a gateway
+/// coming back makes it connected again.
 /// </summary>
-public sealed class ClusterConnection(IHostApplicationLifetime lifetime) : IClusterConnectionStatusObserver
+public sealed class ClusterConnection : IClusterConnectionStatusObserver
 {
+    private volatile bool _started;
     private volatile bool _lost;
 
-    public bool IsConnected => lifetime.ApplicationStarted.IsCancellationRequested && !_lost;
+    public bool IsStarted => _started;
+
+    public bool IsConnected => _started && !_lost;
+
+    public void MarkStarted() => _started = true;
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
         _lost = currentNumberOfGateways == 0;

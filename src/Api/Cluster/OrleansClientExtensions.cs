@@ -6,14 +6,14 @@ namespace FurnitureOps.Api.Cluster;
 public static class OrleansClientExtensions
 {
     /// <summary>
-    /// Makes the API an Orleans client that finds gateways in the PostgreSQL membership table. Hosted services
-    /// start concurrently so Kestrel listens while the client is still looking for a silo.
+    /// Makes the API an Orleans client that finds gateways in the PostgreSQL membership table, started in the
+    /// background by <see cref="ClusterClientStarter"/> rather than by the host.
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsClusterClient(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
-        builder.Services.AddSingleton<ClusterConnection>();
-        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ClusterConnection>());
+        var connection = new ClusterConnection();
+        builder.Services.AddSingleton(connection);
+        var hostedBefore = builder.Services.Where(service => service.ServiceType == typeof(IHostedService)).ToHashSet();
 
         builder.UseOrleansClient(client =>
         {
@@ -24,8 +24,18 @@ public static class OrleansClientExtensions
                 clustering.ConnectionString = configuration.GetConnectionString("Postgres")
                     ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
             }));
-            client.Services.AddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
+            client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
+            client.AddClusterConnectionStatusObserver(connection);
         });
+
+        // The client registers itself as a hosted service, which would hold host start-up until a silo
+        // answers; take that registration out and let ClusterClientStarter start it instead.
+        foreach (var added in builder.Services.Where(service => service.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(service)).ToList())
+        {
+            builder.Services.Remove(added);
+        }
+
+        builder.Services.AddHostedService<ClusterClientStarter>();
 
         return builder;
     }
