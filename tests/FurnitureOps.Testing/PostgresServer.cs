@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace FurnitureOps.Tests.Infrastructure;
+namespace FurnitureOps.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the test run: initdb into a temp folder, listen on 127.0.0.1 at a
@@ -23,7 +23,11 @@ public sealed class PostgresServer
     /// <summary>A superuser connection to the server's <c>postgres</c> database.</summary>
     public string AdminConnectionString { get; }
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="durable">
+    /// Keep PostgreSQL's default commit durability (fsync, synchronous commit), as production does. Tests turn
+    /// it off for speed; benchmarks keep it, or commit cost and so the value of batching would be understated.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false)
     {
         if (Environment.GetEnvironmentVariable("FURNITUREOPS_TEST_PG") is { Length: > 0 } external)
         {
@@ -42,7 +46,8 @@ public sealed class PostgresServer
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             $"-D {data} -w -t 60 -l {data}/server.log -o \"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+            (durable ? string.Empty : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
+            "-c max_connections=300\" start");
 
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();

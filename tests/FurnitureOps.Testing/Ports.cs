@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace FurnitureOps.Tests.Infrastructure;
+namespace FurnitureOps.Testing;
 
 public static class Ports
 {

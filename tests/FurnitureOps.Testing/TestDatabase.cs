@@ -1,6 +1,6 @@
 using FurnitureOps.Silo;
 
-namespace FurnitureOps.Tests.Infrastructure;
+namespace FurnitureOps.Testing;
 
 /// <summary>
 /// The one migrated database of this test run, created on first use by the real migration command.
@@ -8,13 +8,15 @@ namespace FurnitureOps.Tests.Infrastructure;
 /// </summary>
 public static class TestDatabase
 {
-    private static readonly Lazy<Task<string>> Database = new(CreateAsync);
+    private static readonly Lazy<Task<string>> Database = new(() => CreateAsync(durable: false));
 
+    /// <summary>The shared test database (fast, non-durable server).</summary>
     public static Task<string> ConnectionStringAsync() => Database.Value;
 
-    private static async Task<string> CreateAsync()
+    /// <summary>A database of its own on a server of its own; <paramref name="durable"/> as in <see cref="PostgresServer.StartAsync"/>.</summary>
+    public static async Task<string> CreateAsync(bool durable)
     {
-        var server = await PostgresServer.StartAsync();
+        var server = await PostgresServer.StartAsync(durable);
         var connectionString = await server.CreateDatabaseAsync($"furnitureops_test_{Guid.NewGuid():N}");
         var result = MigrateCommand.Apply(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
         if (!result.Successful)
