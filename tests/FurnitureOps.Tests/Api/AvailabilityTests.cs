@@ -28,23 +28,10 @@ public sealed class AvailabilityTests(ApiFixture api) : ApiTestBase(api)
     public async Task StorageFailureIs503WithRetryAfterAndTheSameKeyThenSucceeds()
     {
         await CreateSkuAsync(onHand: 10);
-        var trigger = $"fail_{Guid.NewGuid():N}";
-        await LedgerRows.ExecuteAsync(Fixture.Database, $"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.sku = '{Sku}' THEN RAISE EXCEPTION 'injected failure'; END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT ON inventory_ledger FOR EACH ROW EXECUTE FUNCTION {trigger}();
-            """);
         HttpResponseMessage failed;
-        try
+        await using (await FailingLedgerInserts.ForSkuAsync(Fixture.Database, Sku))
         {
             failed = await Client.PostJsonAsync($"/v1/inventory/{Sku}/sales", new { quantity = 4 }, "during-outage");
-        }
-        finally
-        {
-            await LedgerRows.ExecuteAsync(Fixture.Database, $"DROP TRIGGER {trigger} ON inventory_ledger; DROP FUNCTION {trigger}();");
         }
 
         var retried = await Client.PostJsonAsync($"/v1/inventory/{Sku}/sales", new { quantity = 4 }, "during-outage");

@@ -13,25 +13,10 @@ public sealed class FailureTests(GrainClusterFixture cluster) : SkuGrainTestBase
         await CreateAsync(onHand: 10);
         var before = await Grain.GetAsync();
         var rowsBefore = await CountRowsAsync();
-        var trigger = $"fail_{Guid.NewGuid():N}";
-
-        // A real database failure inside the flush's transaction: the ledger insert for this SKU raises.
-        await LedgerRows.ExecuteAsync(Cluster.Database, $"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.sku = '{Sku}' THEN RAISE EXCEPTION 'injected failure'; END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT ON inventory_ledger FOR EACH ROW EXECUTE FUNCTION {trigger}();
-            """);
         StorageUnavailableException failure;
-        try
+        await using (await FailingLedgerInserts.ForSkuAsync(Cluster.Database, Sku))
         {
             failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => SendAsync(new SellStock(3, null), key: "retry-me"));
-        }
-        finally
-        {
-            await LedgerRows.ExecuteAsync(Cluster.Database, $"DROP TRIGGER {trigger} ON inventory_ledger; DROP FUNCTION {trigger}();");
         }
 
         Assert.NotNull(failure);
