@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(provider =>
             NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton(LedgerClock.System);
+        services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();
         services.AddOptions<LedgerOptions>()
             .BindConfiguration("Ledger")
             .Configure<IConfiguration>((options, configuration) =>

@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Grains.Ledger;
@@ -39,10 +40,23 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     /// <summary>The committed state: never includes an effect whose transaction has not committed.</summary>
     public TState State => _state ?? throw new InvalidOperationException("The write path has not been loaded.");
 
-    /// <summary>Step 5: loads the committed state and live idempotency records. Call once, on activation.</summary>
+    /// <summary>
+    /// Step 5: loads the committed state and live idempotency records. Call once, on activation. A database
+    /// failure fails the activation with the retryable <see cref="StorageUnavailableException"/>.
+    /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await store.LoadAsync(time.GetUtcNow(), cancellationToken);
+        LedgerSnapshot<TState, TReply> snapshot;
+        try
+        {
+            snapshot = await store.LoadAsync(time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception error) when (StorageFailures.IsStorageFailure(error))
+        {
+            LogLoadFailed(logger, error);
+            throw StorageFailures.Retryable();
+        }
+
         _state = snapshot.State;
         foreach (var record in snapshot.Records)
         {
@@ -171,6 +185,9 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the ledger state failed; the activation fails and the next call retries")]
+    private static partial void LogLoadFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Flushed {Commands} commands with {Effects} effects; now at version {Version}")]
     private static partial void LogFlushed(ILogger logger, int commands, int effects, long version);
