@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FurnitureOps.Grains.Interfaces;
 
 namespace FurnitureOps.Api.Http;
 
 /// <summary>
 /// Accepts the caller's <c>X-Request-ID</c> (1–128 of <c>[A-Za-z0-9._-]</c>) or makes a new one, and makes it
 /// this request's identity: <see cref="HttpContext.TraceIdentifier"/> (so it is in every log scope), a span
-/// tag, and a response header on every response, errors included.
+/// tag, Orleans' RequestContext (so silo log lines carry it too), and a response header on every response,
+/// errors included.
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next)
 {
@@ -19,6 +21,7 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next)
 
         context.TraceIdentifier = requestId;
         Activity.Current?.SetTag("http.request_id", requestId);
+        RequestContext.Set(RequestContextKeys.RequestId, requestId);
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[HeaderName] = requestId;

@@ -27,6 +27,27 @@ public sealed class RequestIdTests(ApiFixture api) : ApiTestBase(api)
         Assert.Equal(requestId, audit.GetProperty("entries")[1].GetProperty("requestId").GetString());
     }
 
+    [Fact]
+    public async Task SiloLogLinesCarryTheRequestId()
+    {
+        await CreateSkuAsync(onHand: 10);
+        var requestId = $"logged.{Guid.NewGuid():N}";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/inventory/{Sku}/sales") { Content = JsonContent(new { quantity = 1 }) };
+        request.Headers.Add("Idempotency-Key", "log-1");
+        request.Headers.Add("X-Request-ID", requestId);
+
+        HttpResponseMessage response;
+        await using (await FailingLedgerInserts.ForSkuAsync(Fixture.Database, Sku))
+        {
+            response = await Client.SendAsync(request);
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var commitFailure = Assert.Single(Fixture.SiloLogs.Entries, entry =>
+            entry.Message.StartsWith("Commit of", StringComparison.Ordinal) && Equals(entry.Scope.GetValueOrDefault("RequestId"), requestId));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, commitFailure.Level);
+    }
+
     [Theory]
     [InlineData("has spaces")]
     [InlineData("")]

@@ -24,11 +24,14 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public WebApplication Silo { get; private set; } = null!;
 
+    /// <summary>Warnings and errors the silo logged, with their scopes.</summary>
+    public CapturedLogs SiloLogs { get; } = new();
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.ConnectionStringAsync();
         Database = NpgsqlDataSource.Create(ConnectionString);
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, SiloLogs);
         Api = CreateApi(ClusterId);
         await WaitUntilReadyAsync(Api.CreateClient());
     }

@@ -2,13 +2,14 @@ using FurnitureOps.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Tests.Infrastructure;
 
 /// <summary>A real silo, built by the silo's own hosting code, on loopback ports of its own.</summary>
 public static class SiloHost
 {
-    public static async Task<WebApplication> StartAsync(string connectionString, string clusterId)
+    public static async Task<WebApplication> StartAsync(string connectionString, string clusterId, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -20,6 +21,11 @@ public static class SiloHost
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.AddFurnitureOpsSilo();
 
         var app = builder.Build();
