@@ -1,7 +1,6 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 
 namespace FurnitureOps.Api.Http;
 
@@ -25,7 +24,8 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
                     "The change was not committed. Resend it with the same Idempotency-Key.");
                 return true;
 
-            case OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException:
+            // Gateway lost, silo gone, no compatible silo while the cluster shuts down, or no answer in time.
+            case OrleansException or TimeoutException:
                 LogUnavailable(logger, ProblemCodes.ClusterUnavailable, exception);
                 await ServiceUnavailable.WriteAsync(httpContext, ProblemCodes.ClusterUnavailable,
                     "The cluster did not answer. Resend the request with the same Idempotency-Key.");

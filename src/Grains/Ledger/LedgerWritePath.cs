@@ -111,21 +111,22 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     {
         var now = MicrosecondPrecision(time.GetUtcNow());
         ForgetExpiredKeys(now);
-        var batch = LedgerBatch<TState, TCommand, TReply>.Decide(
-            State, _keys, commands, rules, now, options.IdempotencyRetention);
-
-        if (batch.HasWrites)
+        LedgerBatch<TState, TCommand, TReply> batch;
+        try
         {
-            var commit = new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]);
-            try
+            batch = LedgerBatch<TState, TCommand, TReply>.Decide(State, _keys, commands, rules, now, options.IdempotencyRetention);
+            if (batch.HasWrites)
             {
-                await store.CommitAsync(commit, CancellationToken.None);
+                await store.CommitAsync(
+                    new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]),
+                    CancellationToken.None);
             }
-            catch (Exception error)
-            {
-                Retire(commands, error);
-                return;
-            }
+        }
+        catch (Exception error)
+        {
+            // Whatever went wrong, no caller of this batch may be left waiting, and nothing was applied.
+            Retire(commands, error);
+            return;
         }
 
         _state = batch.Working;

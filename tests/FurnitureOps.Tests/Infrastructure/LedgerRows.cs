@@ -23,11 +23,14 @@ public static class LedgerRows
     /// </summary>
     public static async Task AssertChainIntactAsync(NpgsqlDataSource db, string tenant, string sku)
     {
-        await using var command = db.CreateCommand(
+        // One snapshot for ledger and state row: other tests may be committing to this SKU meanwhile.
+        await using var connection = await db.OpenConnectionAsync();
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using var command = new NpgsqlCommand(
             """
             SELECT version, on_hand_before, on_hand_after, sold_before, sold_after
             FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 ORDER BY version
-            """);
+            """, connection, snapshot);
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = sku });
         long expectedVersion = 1, onHand = 0, sold = 0;
@@ -45,7 +48,8 @@ public static class LedgerRows
         }
 
         Assert.True(expectedVersion > 1, $"SKU {sku} has no ledger rows.");
-        await using var state = db.CreateCommand("SELECT version, on_hand, sold FROM inventory_items WHERE tenant_id = $1 AND sku = $2");
+        await using var state = new NpgsqlCommand(
+            "SELECT version, on_hand, sold FROM inventory_items WHERE tenant_id = $1 AND sku = $2", connection, snapshot);
         state.Parameters.Add(new() { Value = tenant });
         state.Parameters.Add(new() { Value = sku });
         await using var row = await state.ExecuteReaderAsync();
