@@ -30,6 +30,7 @@ public static class ApiHostingExtensions
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
         builder.Services.AddFurnitureOpsAuth();
+        builder.Services.AddFurnitureOpsRateLimits();
         builder.AddFurnitureOpsClusterClient();
         return builder;
     }

@@ -2,6 +2,7 @@ using FurnitureOps.Api.Audit;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
+using FurnitureOps.Api.Loyalty;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
@@ -17,6 +18,7 @@ public static class ApiPipeline
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseClusterAvailabilityGate();
 
         app.MapOpenApi();
@@ -26,6 +28,7 @@ public static class ApiPipeline
 
         app.MapInventoryApi();
         app.MapAuditApi();
+        app.MapLoyaltyApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ public static class GrainServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the grains need: the PostgreSQL data source (<c>ConnectionStrings:Postgres</c>), the
-    /// ledger options (sections <c>Ledger</c> and <c>Idempotency</c>) and the ledger clock.
+    /// ledger options (sections <c>Ledger</c> and <c>Idempotency</c>), the loyalty options (<c>Loyalty</c>) and
+    /// the ledger clock.
     /// </summary>
     public static IServiceCollection AddFurnitureOpsGrains(this IServiceCollection services)
     {
@@ -30,6 +32,10 @@ public static class GrainServiceCollectionExtensions
                     options.IdempotencyRetention = retention;
                 }
             })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<LoyaltyOptions>()
+            .BindConfiguration("Loyalty")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return services;

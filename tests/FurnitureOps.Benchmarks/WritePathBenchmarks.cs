@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -73,7 +74,7 @@ public class WritePathBenchmarks
 
     private static async Task<ISkuGrain> CreateSkuAsync(InProcessTestCluster cluster)
     {
-        var sku = cluster.Client.GetGrain<ISkuGrain>(SkuKey.Format("bench", $"SKU-{Guid.NewGuid():N}"));
+        var sku = cluster.Client.GetGrain<ISkuGrain>(TenantKey.Format("bench", $"SKU-{Guid.NewGuid():N}"));
         await sku.ExecuteAsync(new CreateSku("bench", 1_000_000), new CommandContext("create", "create", "bench", "create"));
         return sku;
     }

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -54,7 +55,7 @@ public static class AuthenticationExtensions
             {
                 // Grain keys embed the tenant, so it must be a well-formed identifier, and there must be an actor.
                 var principal = context.Principal!;
-                if (!SkuKey.IsValidIdentifier(principal.FindFirst(Claims.TenantId)?.Value) ||
+                if (!TenantKey.IsValidIdentifier(principal.FindFirst(Claims.TenantId)?.Value) ||
                     string.IsNullOrWhiteSpace(principal.FindFirst(Claims.Subject)?.Value))
                 {
                     context.Fail("The token needs a 'sub' and a 'tenant_id' of 1-64 [A-Za-z0-9._-].");

@@ -7,6 +7,16 @@ public static class Scopes
     public const string InventoryWrite = "inventory:write";
     public const string InventoryAdmin = "inventory:admin";
     public const string AuditRead = "audit:read";
+    public const string LoyaltyRead = "loyalty:read";
+    public const string LoyaltyAccrue = "loyalty:accrue";
+    public const string LoyaltyAward = "loyalty:award";
+    public const string LoyaltyRedeem = "loyalty:redeem";
+    public const string SlipsRead = "slips:read";
+    public const string SlipsWrite = "slips:write";
 
-    public static readonly IReadOnlyList<string> All = [InventoryRead, InventoryWrite, InventoryAdmin, AuditRead];
+    public static readonly IReadOnlyList<string> All =
+    [
+        InventoryRead, InventoryWrite, InventoryAdmin, AuditRead,
+        LoyaltyRead, LoyaltyAccrue, LoyaltyAward, LoyaltyRedeem, SlipsRead, SlipsWrite,
+    ];
 }

@@ -29,6 +29,7 @@ public static class ProblemDefaults
                 StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
                 StatusCodes.Status413PayloadTooLarge => ProblemCodes.PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+                StatusCodes.Status429TooManyRequests => ProblemCodes.RateLimited,
                 _ => ProblemCodes.InternalError,
             };
         }

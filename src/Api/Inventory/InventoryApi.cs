@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Grains.Interfaces.Inventory;
@@ -45,12 +46,12 @@ public static class InventoryApi
     public static async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> Get(
         string sku, HttpContext http, IClusterClient cluster)
     {
-        if (!SkuKey.IsValidIdentifier(sku))
+        if (!TenantKey.IsValidIdentifier(sku))
         {
             return Problems.Validation("sku", "sku must be 1-64 of [A-Za-z0-9._-].");
         }
 
-        var item = await cluster.GetGrain<ISkuGrain>(SkuKey.Format(http.User.Tenant(), sku)).GetAsync();
+        var item = await cluster.GetGrain<ISkuGrain>(TenantKey.Format(http.User.Tenant(), sku)).GetAsync();
         return item is null
             ? SkuOutcomes.Rejection(new SkuRejection(SkuRejection.SkuNotFound))
             : TypedResults.Ok(InventoryItemResponse.From(item));
@@ -60,7 +61,7 @@ public static class InventoryApi
         string sku, long? afterVersion, int? limit, HttpContext http, IClusterClient cluster)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!SkuKey.IsValidIdentifier(sku))
+        if (!TenantKey.IsValidIdentifier(sku))
         {
             errors["sku"] = ["sku must be 1-64 of [A-Za-z0-9._-]."];
         }
@@ -71,7 +72,7 @@ public static class InventoryApi
             return Problems.Validation(errors);
         }
 
-        var grain = cluster.GetGrain<ISkuGrain>(SkuKey.Format(http.User.Tenant(), sku));
+        var grain = cluster.GetGrain<ISkuGrain>(TenantKey.Format(http.User.Tenant(), sku));
         if (await grain.GetAsync() is null)
         {
             return SkuOutcomes.Rejection(new SkuRejection(SkuRejection.SkuNotFound));

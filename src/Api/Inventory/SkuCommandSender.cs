@@ -1,8 +1,8 @@
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Idempotency;
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Inventory;
-using FurnitureOps.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FurnitureOps.Api.Inventory;
@@ -13,18 +13,17 @@ public static class SkuCommandSender
     public static async Task<Results<Ok<InventoryItemResponse>, Created<InventoryItemResponse>, ProblemHttpResult>> SendAsync<TBody>(
         HttpContext http, IClusterClient cluster, string sku, TBody body, SkuCommand command)
     {
-        if (!SkuKey.IsValidIdentifier(sku))
+        if (!TenantKey.IsValidIdentifier(sku))
         {
             return Problems.Validation("sku", "sku must be 1-64 of [A-Za-z0-9._-].");
         }
 
-        if (!IdempotencyKeyHeader.TryRead(http.Request, out var key, out var problem))
+        if (!CommandContexts.TryCreate(http, body, out var context, out var problem))
         {
             return problem!;
         }
 
-        var context = new CommandContext(key, RequestFingerprint.Compute(http, body), http.User.Actor(), http.TraceIdentifier);
-        var grain = cluster.GetGrain<ISkuGrain>(SkuKey.Format(http.User.Tenant(), sku));
+        var grain = cluster.GetGrain<ISkuGrain>(TenantKey.Format(http.User.Tenant(), sku));
         var outcome = await grain.ExecuteAsync(command, context);
         return SkuOutcomes.ToHttp(http, outcome, isCreate: command is CreateSku);
     }

@@ -15,19 +15,12 @@ public static class SkuOutcomes
     public static Results<Ok<InventoryItemResponse>, Created<InventoryItemResponse>, ProblemHttpResult> ToHttp(
         HttpContext context, CommandOutcome<SkuReply> outcome, bool isCreate)
     {
-        if (outcome.Status == IdempotencyStatus.KeyReused || outcome.Reply is null)
+        if (CommandContexts.KeyReusedOrMarkReplay(context, outcome) is { } keyReused)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.IdempotencyKeyReused,
-                "This Idempotency-Key was used for a different request.",
-                "Use a new key for a new request; resend the original body to get the original answer.");
+            return keyReused;
         }
 
-        if (outcome.Status == IdempotencyStatus.Replayed)
-        {
-            context.Response.Headers[IdempotencyKeyHeader.ReplayedHeaderName] = "true";
-        }
-
-        if (outcome.Reply.Item is { } item)
+        if (outcome.Reply!.Item is { } item)
         {
             var body = InventoryItemResponse.From(item);
             return isCreate ? TypedResults.Created($"/v1/inventory/{item.Sku}", body) : TypedResults.Ok(body);

@@ -3,7 +3,7 @@ using FurnitureOps.Grains.Interfaces.Ledger;
 namespace FurnitureOps.Grains.Interfaces.Inventory;
 
 /// <summary>
-/// One SKU of one tenant (key from <see cref="SkuKey.Format"/>). The single activation serialises every
+/// One SKU of one tenant (key from <see cref="TenantKey.Format"/>). The single activation serialises every
 /// mutation through the ledger write path, so stock can never be oversold.
 /// </summary>
 [Alias("fo.ISkuGrain")]

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Ledger;
@@ -25,7 +26,7 @@ public sealed class SkuGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (var tenantId, _sku) = SkuKey.Parse(this.GetPrimaryKeyString());
+        (var tenantId, _sku) = TenantKey.Parse(this.GetPrimaryKeyString());
         _store = new SkuLedgerStore(dataSource, tenantId, _sku);
         _ledger = new LedgerWritePath<SkuState, SkuCommand, SkuReply>(
             new SkuRules(_sku), _store, options.Value, clock.Time, this.DeactivateOnIdle, logger);

@@ -49,8 +49,8 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
             next,
             SkuReply.Applied(next.ToSnapshot(sku)),
             operation.AuditAction,
-            new DomainEvent(operation.EventType,
-                new InventoryChanged(sku, operation.Name, quantity, next.OnHand, next.Sold, next.Version, reference)));
+            [new DomainEvent(operation.EventType,
+                new InventoryChanged(sku, operation.Name, quantity, next.OnHand, next.Sold, next.Version, reference))]);
 
     /// <summary>A ledger operation, with the audit action and versioned outbox event type it produces.</summary>
     public sealed record Operation(string Name, string AuditAction, string EventType);

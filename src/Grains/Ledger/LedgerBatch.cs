@@ -75,7 +75,7 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
         LedgerDecision<TState, TReply> decision;
         try
         {
-            decision = rules.Decide(Working, pending.Command, new EffectContext(Working.Version + 1, now));
+            decision = rules.Decide(Working, pending.Command, new EffectContext(Working.Version + 1, now, pending.Context));
         }
         catch (Exception error)
         {
@@ -94,17 +94,17 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
                 }
 
                 _effects.Add(new LedgerEffect<TState, TCommand>(
-                    pending.Command, pending.Context, Working, accept.Next, accept.Action, accept.Event, now));
+                    pending.Command, pending.Context, Working, accept.Next, accept.Action, accept.Events, now));
                 Working = accept.Next;
                 Record(pending, decision.Reply, now, retention);
                 break;
 
-            case LedgerDecision<TState, TReply>.Reject when Working.Version == 0:
+            case LedgerDecision<TState, TReply>.Reject or LedgerDecision<TState, TReply>.Repeat when Working.Version == 0:
                 _failures.Add((pending, new InvalidOperationException(
-                    "Rules rejected a command for an entity that does not exist; use Refuse.")));
+                    "Rules recorded an answer for an entity that does not exist; use Refuse.")));
                 break;
 
-            case LedgerDecision<TState, TReply>.Reject:
+            case LedgerDecision<TState, TReply>.Reject or LedgerDecision<TState, TReply>.Repeat:
                 Record(pending, decision.Reply, now, retention);
                 break;
 

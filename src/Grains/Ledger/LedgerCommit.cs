@@ -2,14 +2,14 @@ using FurnitureOps.Grains.Interfaces.Ledger;
 
 namespace FurnitureOps.Grains.Ledger;
 
-/// <summary>One accepted command: the ledger row is derived from Before/After, the audit row and outbox event from the rest.</summary>
+/// <summary>One accepted command: the ledger row is derived from Before/After, the audit row and outbox events from the rest.</summary>
 public sealed record LedgerEffect<TState, TCommand>(
     TCommand Command,
     CommandContext Context,
     TState Before,
     TState After,
     string Action,
-    DomainEvent Event,
+    IReadOnlyList<DomainEvent> Events,
     DateTimeOffset At);
 
 /// <summary>A reply remembered under its idempotency key until <see cref="ExpiresAt"/>.</summary>

@@ -1,3 +1,5 @@
+using FurnitureOps.Grains.Interfaces.Ledger;
+
 namespace FurnitureOps.Grains.Ledger;
 
 /// <summary>An event for the transactional outbox: a versioned type (e.g. <c>inventory.sold.v1</c>) and its payload.</summary>
@@ -7,14 +9,20 @@ public sealed record DomainEvent(string Type, object Payload);
 public abstract record LedgerDecision<TState, TReply>(TReply Reply)
 {
     /// <summary>
-    /// Applied: <paramref name="Next"/> becomes the working state; one ledger, audit and outbox row are written,
-    /// and the reply is recorded under the idempotency key.
+    /// Applied: <paramref name="Next"/> becomes the working state; one ledger row, one audit row and an outbox
+    /// row per event are written, and the reply is recorded under the idempotency key.
     /// </summary>
-    public sealed record Accept(TState Next, TReply Reply, string Action, DomainEvent Event)
+    public sealed record Accept(TState Next, TReply Reply, string Action, IReadOnlyList<DomainEvent> Events)
         : LedgerDecision<TState, TReply>(Reply);
 
     /// <summary>A business rejection (e.g. insufficient stock): nothing changes, but the reply is recorded under the key.</summary>
     public sealed record Reject(TReply Reply) : LedgerDecision<TState, TReply>(Reply);
+
+    /// <summary>
+    /// Already done under a business key (e.g. the same accrual source): nothing changes; the reply, which
+    /// repeats the earlier effect, is recorded under this command's key. Treated exactly like <see cref="Reject"/>.
+    /// </summary>
+    public sealed record Repeat(TReply Reply) : LedgerDecision<TState, TReply>(Reply);
 
     /// <summary>
     /// Answered and forgotten: the entity does not exist, so there is nothing to guard or record. Rules must
@@ -23,8 +31,11 @@ public abstract record LedgerDecision<TState, TReply>(TReply Reply)
     public sealed record Refuse(TReply Reply) : LedgerDecision<TState, TReply>(Reply);
 }
 
-/// <summary>What the rules may know besides state and command: the version an accepted effect must carry, and the time.</summary>
-public sealed record EffectContext(long NextVersion, DateTimeOffset Now);
+/// <summary>
+/// What the rules may know besides state and command: the version an accepted effect must carry, the time,
+/// and who is acting (the command's context).
+/// </summary>
+public sealed record EffectContext(long NextVersion, DateTimeOffset Now, CommandContext Command);
 
 /// <summary>The business rules of one kind of ledger entity: pure functions of state and command.</summary>
 public interface ILedgerRules<TState, TCommand, TReply>

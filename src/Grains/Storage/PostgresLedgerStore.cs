@@ -45,7 +45,10 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
         {
             AddLedgerRow(batch, effect);
             AddAuditRow(batch, effect);
-            AddOutboxRow(batch, effect);
+            foreach (var domainEvent in effect.Events)
+            {
+                AddOutboxRow(batch, effect, domainEvent);
+            }
         }
 
         var recordWrites = commit.Records.Select(record => IdempotencyRows.AddUpsert(batch, TenantId, scope, record)).ToList();
@@ -104,15 +107,15 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
             effect.Context.RequestId));
     }
 
-    private void AddOutboxRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect)
+    private void AddOutboxRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect, DomainEvent domainEvent)
     {
         batch.BatchCommands.Add(Statement(
             """
             INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """,
-            Guid.CreateVersion7(effect.At), TenantId, effect.Event.Type, entityType, EntityId, effect.After.Version,
-            Jsonb(LedgerJson.SerializeObject(effect.Event.Payload)), effect.At, effect.Context.RequestId));
+            Guid.CreateVersion7(effect.At), TenantId, domainEvent.Type, entityType, EntityId, effect.After.Version,
+            Jsonb(LedgerJson.SerializeObject(domainEvent.Payload)), effect.At, effect.Context.RequestId));
     }
 
     /// <summary>A positional-parameter statement; <c>null</c> values become SQL NULL.</summary>

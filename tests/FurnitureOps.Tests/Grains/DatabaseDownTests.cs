@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces.Audit;
 using FurnitureOps.Grains.Interfaces.Inventory;
@@ -33,7 +34,7 @@ public sealed class DatabaseDownTests : IAsyncLifetime
     [Fact]
     public async Task ActivationWithoutTheDatabaseIsStorageUnavailable()
     {
-        var sku = _cluster.Client.GetGrain<ISkuGrain>(SkuKey.Format("t", "DOWN-1"));
+        var sku = _cluster.Client.GetGrain<ISkuGrain>(TenantKey.Format("t", "DOWN-1"));
 
         await Assert.ThrowsAsync<StorageUnavailableException>(() =>
             sku.ExecuteAsync(new SellStock(1, null), new CommandContext("k", "f", "tester", "r")));

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Tests.Infrastructure;
@@ -13,7 +14,7 @@ public abstract class SkuGrainTestBase(GrainClusterFixture cluster)
 
     protected string Sku { get; } = $"SKU-{Guid.NewGuid():N}";
 
-    protected ISkuGrain Grain => Cluster.Client.GetGrain<ISkuGrain>(SkuKey.Format(Tenant, Sku));
+    protected ISkuGrain Grain => Cluster.Client.GetGrain<ISkuGrain>(TenantKey.Format(Tenant, Sku));
 
     protected static CommandContext Context(string key, SkuCommand command) =>
         new(key, command.ToString(), "tester", $"req-{key}");

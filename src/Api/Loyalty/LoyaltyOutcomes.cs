@@ -1,0 +1,37 @@
+using FurnitureOps.Api.Http;
+using FurnitureOps.Api.Idempotency;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Loyalty;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FurnitureOps.Api.Loyalty;
+
+/// <summary>The one mapping from a loyalty command's outcome to HTTP; deterministic in the stored reply.</summary>
+public static class LoyaltyOutcomes
+{
+    public static Results<Ok<LoyaltyEntryResult>, ProblemHttpResult> ToHttp(HttpContext http, CommandOutcome<LoyaltyReply> outcome)
+    {
+        if (CommandContexts.KeyReusedOrMarkReplay(http, outcome) is { } keyReused)
+        {
+            return keyReused;
+        }
+
+        var reply = outcome.Reply!;
+        if (reply is { Entry: { } entry, State: { } state })
+        {
+            return TypedResults.Ok(new LoyaltyEntryResult(
+                LoyaltyEntryResponse.From(entry), LoyaltyStateResponse.From(state), reply.Deduplicated));
+        }
+
+        return Rejection(reply.Rejection!);
+    }
+
+    public static ProblemHttpResult Rejection(LoyaltyRejection rejection) => rejection.Code switch
+    {
+        LoyaltyRejection.PlayerNotFound => Problems.Create(StatusCodes.Status404NotFound, rejection.Code, "No loyalty record for this player."),
+        LoyaltyRejection.InsufficientPoints => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
+            "Not enough points.", $"Only {rejection.Available} available.",
+            new Dictionary<string, object?> { ["available"] = rejection.Available }),
+        _ => throw new InvalidOperationException($"Unmapped loyalty rejection '{rejection.Code}'."),
+    };
+}

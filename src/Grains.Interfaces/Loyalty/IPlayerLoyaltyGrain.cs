@@ -1,0 +1,26 @@
+using FurnitureOps.Grains.Interfaces.Ledger;
+
+namespace FurnitureOps.Grains.Interfaces.Loyalty;
+
+/// <summary>
+/// One player's loyalty balance in one tenant (key from <see cref="TenantKey.Format"/>). Every change goes
+/// through the ledger write path, so the balance never goes negative and no update is lost.
+/// </summary>
+[Alias("fo.IPlayerLoyaltyGrain")]
+public interface IPlayerLoyaltyGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Applies a command exactly once per idempotency key (and per business key). Answers after commit; throws
+    /// <see cref="StorageUnavailableException"/> if the commit did not happen (nothing applied, safe to resend).
+    /// </summary>
+    [Alias("ExecuteAsync")]
+    Task<CommandOutcome<LoyaltyReply>> ExecuteAsync(LoyaltyCommand command, CommandContext context);
+
+    /// <summary>The committed balance, or null if the player has never been touched.</summary>
+    [Alias("GetAsync")]
+    Task<PlayerLoyalty?> GetAsync();
+
+    /// <summary>Ledger rows with version greater than <paramref name="afterVersion"/>, oldest first.</summary>
+    [Alias("GetLedgerAsync")]
+    Task<IReadOnlyList<LoyaltyEntry>> GetLedgerAsync(long afterVersion, int limit);
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FurnitureOps.Grains.Loyalty;
+
+/// <summary>A tier and the lifetime points at which it starts.</summary>
+public sealed class LoyaltyTier
+{
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    [Range(0, long.MaxValue)]
+    public long MinLifetimePoints { get; set; }
+}
+
+/// <summary>Loyalty settings of the silo (configuration section <c>Loyalty</c>).</summary>
+public sealed class LoyaltyOptions : IValidatableObject
+{
+    public static readonly IReadOnlyList<LoyaltyTier> DefaultTiers =
+    [
+        new() { Name = "bronze", MinLifetimePoints = 0 },
+        new() { Name = "silver", MinLifetimePoints = 1_000 },
+        new() { Name = "gold", MinLifetimePoints = 5_000 },
+        new() { Name = "platinum", MinLifetimePoints = 20_000 },
+    ];
+
+    /// <summary>Tiers by lifetime points, lowest first; the first must start at 0. Unset: <see cref="DefaultTiers"/>.</summary>
+    public List<LoyaltyTier>? Tiers { get; set; }
+
+    /// <summary>Points per currency unit bet per minute on a rating slip: floor(averageBet × minutes × rate).</summary>
+    [Range(0.0, 1_000.0)]
+    public double SlipPointsRate { get; set; } = 0.1;
+
+    /// <summary>How often a pending slip accrual is retried (an Orleans reminder), before backoff.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AccrualRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Automatic retries of a pending slip accrual before it waits for an operator's recovery call.</summary>
+    [Range(1, 1_000)]
+    public int MaxAccrualAttempts { get; set; } = 10;
+
+    public IReadOnlyList<LoyaltyTier> EffectiveTiers => Tiers is { Count: > 0 } ? Tiers : DefaultTiers;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var tiers = EffectiveTiers;
+        if (tiers[0].MinLifetimePoints != 0)
+        {
+            yield return new ValidationResult("The first loyalty tier must start at 0 lifetime points.", [nameof(Tiers)]);
+        }
+
+        for (var i = 1; i < tiers.Count; i++)
+        {
+            if (tiers[i].MinLifetimePoints <= tiers[i - 1].MinLifetimePoints)
+            {
+                yield return new ValidationResult("Loyalty tiers must be listed by strictly rising MinLifetimePoints.", [nameof(Tiers)]);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Loyalty;
+using FurnitureOps.Grains.Ledger;
+
+namespace FurnitureOps.Grains.Loyalty;
+
+/// <summary>
+/// The loyalty rules: the balance never goes negative, lifetime points only grow, and a business key
+/// (accrual source, same-day manual reward) produces at most one entry.
+/// </summary>
+public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRules<PlayerState, LoyaltyCommand, LoyaltyReply>
+{
+    public LedgerDecision<PlayerState, LoyaltyReply> Decide(PlayerState state, LoyaltyCommand command, EffectContext context)
+    {
+        var line = Describe(playerId, command, context.Command, context.Now);
+        if (line.BusinessKey is { } businessKey && state.ByBusinessKey.TryGetValue(businessKey, out var earlier))
+        {
+            return new LedgerDecision<PlayerState, LoyaltyReply>.Repeat(
+                new LoyaltyReply(earlier, state.ToSnapshot(playerId, tiers), Deduplicated: true, Rejection: null));
+        }
+
+        if (command is RedeemPoints redeem && redeem.Points > state.Balance)
+        {
+            var shortfall = new LoyaltyReply(null, null, false, new LoyaltyRejection(LoyaltyRejection.InsufficientPoints, state.Balance));
+            return state.Exists
+                ? new LedgerDecision<PlayerState, LoyaltyReply>.Reject(shortfall)
+                : new LedgerDecision<PlayerState, LoyaltyReply>.Refuse(shortfall);
+        }
+
+        var earned = command is RedeemPoints ? 0 : line.Points;
+        var balance = command is RedeemPoints ? state.Balance - line.Points : state.Balance + line.Points;
+        var lifetime = state.LifetimePoints + earned;
+        var tier = tiers.TierFor(lifetime);
+        var entry = new LoyaltyEntry(context.NextVersion, line.Operation, line.Points, state.Balance, balance, state.Tier, tier,
+            lifetime, line.Reason, line.SourceReference, context.Command.Actor, context.Command.RequestId, context.Now);
+        var next = new PlayerState(balance, lifetime, tier, context.NextVersion, context.Now,
+            line.BusinessKey is null ? state.ByBusinessKey : state.ByBusinessKey.Add(line.BusinessKey, entry));
+
+        List<DomainEvent> events =
+        [
+            new($"loyalty.{line.Operation switch { Operations.Accrue => "accrued", Operations.Reward => "rewarded", _ => "redeemed" }}.v1",
+                new LoyaltyChanged(playerId, line.Operation, line.Points, balance, lifetime, tier, next.Version, line.SourceReference)),
+        ];
+        if (tier != state.Tier)
+        {
+            events.Add(new DomainEvent("loyalty.tier_changed.v1", new TierChanged(playerId, state.Tier, tier, lifetime, next.Version)));
+        }
+
+        return new LedgerDecision<PlayerState, LoyaltyReply>.Accept(
+            next, new LoyaltyReply(entry, next.ToSnapshot(playerId, tiers), false, null), $"loyalty.{line.Operation}", events);
+    }
+
+    /// <summary>
+    /// What a command writes into its ledger row, and its business key. Shared by the rules and the store so
+    /// both always agree.
+    /// </summary>
+    public static LedgerLine Describe(string playerId, LoyaltyCommand command, CommandContext context, DateTimeOffset now) => command switch
+    {
+        AccruePoints accrue => new(Operations.Accrue, accrue.Points, null, $"{accrue.SourceType}:{accrue.SourceId}",
+            $"{accrue.SourceType}:{accrue.SourceId}"),
+        AwardPoints award => new(Operations.Reward, award.Points, award.Reason, null,
+            RewardKey(playerId, context.Actor, award, now)),
+        RedeemPoints redeem => new(Operations.Redeem, redeem.Points, null, redeem.Reference, null),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown loyalty command."),
+    };
+
+    // The same reward by the same staff member to the same player on the same UTC day is one reward.
+    private static string RewardKey(string playerId, string staffId, AwardPoints award, DateTimeOffset now)
+    {
+        var material = string.Join('\n', playerId, staffId, award.Points.ToString(CultureInfo.InvariantCulture), award.Reason,
+            now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return "reward:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
+    }
+
+    /// <summary>The ledger columns a command determines.</summary>
+    public sealed record LedgerLine(string Operation, long Points, string? Reason, string? SourceReference, string? BusinessKey);
+
+    public static class Operations
+    {
+        public const string Accrue = "accrue";
+        public const string Reward = "reward";
+        public const string Redeem = "redeem";
+    }
+}

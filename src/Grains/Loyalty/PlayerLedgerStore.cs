@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using FurnitureOps.Grains.Interfaces.Loyalty;
+using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Storage;
+using Npgsql;
+
+namespace FurnitureOps.Grains.Loyalty;
+
+/// <summary>A player's own tables: <c>loyalty_players</c> (state row) and <c>loyalty_ledger</c>. EntityId is the player id.</summary>
+public sealed class PlayerLedgerStore(NpgsqlDataSource dataSource, string tenantId, string playerId, TierLadder tiers)
+    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(dataSource, tenantId, $"player:{playerId}", "player", playerId)
+{
+    private const string EntryColumns =
+        "version, operation, points, balance_before, balance_after, tier_before, tier_after, lifetime_after, " +
+        "reason, source_reference, staff_id, correlation_id, recorded_at";
+
+    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(
+            $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND version > $3 ORDER BY version LIMIT $4");
+        command.Parameters.Add(new() { Value = TenantId });
+        command.Parameters.Add(new() { Value = EntityId });
+        command.Parameters.Add(new() { Value = afterVersion });
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    protected override async Task<PlayerState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var row = new NpgsqlCommand(
+            "SELECT balance, lifetime_points, tier, version, updated_at FROM loyalty_players WHERE tenant_id = $1 AND player_id = $2",
+            connection);
+        row.Parameters.Add(new() { Value = TenantId });
+        row.Parameters.Add(new() { Value = EntityId });
+        PlayerState state;
+        await using (var reader = await row.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return PlayerState.None(tiers.TierFor(0));
+            }
+
+            state = new PlayerState(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3),
+                reader.GetFieldValue<DateTimeOffset>(4), ImmutableDictionary<string, LoyaltyEntry>.Empty);
+        }
+
+        // Business keys are never forgotten: a source accrues once however late its retry arrives.
+        await using var keyed = new NpgsqlCommand(
+            $"SELECT business_key, {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND business_key IS NOT NULL",
+            connection);
+        keyed.Parameters.Add(new() { Value = TenantId });
+        keyed.Parameters.Add(new() { Value = EntityId });
+        var index = ImmutableDictionary.CreateBuilder<string, LoyaltyEntry>(StringComparer.Ordinal);
+        await using (var reader = await keyed.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                index[reader.GetString(0)] = ReadEntry(reader, offset: 1);
+            }
+        }
+
+        return state with { ByBusinessKey = index.ToImmutable() };
+    }
+
+    protected override NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, PlayerState final)
+    {
+        var command = committedVersion == 0
+            ? Statement(
+                """
+                INSERT INTO loyalty_players (tenant_id, player_id, balance, lifetime_points, tier, version, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                ON CONFLICT (tenant_id, player_id) DO NOTHING
+                """,
+                TenantId, EntityId, final.Balance, final.LifetimePoints, final.Tier, final.Version, final.UpdatedAt)
+            : Statement(
+                """
+                UPDATE loyalty_players
+                SET balance = $3, lifetime_points = $4, tier = $5, version = $6, updated_at = $7
+                WHERE tenant_id = $1 AND player_id = $2 AND version = $8
+                """,
+                TenantId, EntityId, final.Balance, final.LifetimePoints, final.Tier, final.Version, final.UpdatedAt, committedVersion);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<PlayerState, LoyaltyCommand> effect)
+    {
+        var line = LoyaltyRules.Describe(EntityId, effect.Command, effect.Context, effect.At);
+        batch.BatchCommands.Add(Statement(
+            """
+            INSERT INTO loyalty_ledger (tenant_id, player_id, version, operation, points, balance_before, balance_after,
+                                        tier_before, tier_after, lifetime_after, reason, source_reference, business_key,
+                                        staff_id, correlation_id, idempotency_key, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            """,
+            TenantId, EntityId, effect.After.Version, line.Operation, line.Points, effect.Before.Balance, effect.After.Balance,
+            effect.Before.Tier, effect.After.Tier, effect.After.LifetimePoints, line.Reason, line.SourceReference, line.BusinessKey,
+            effect.Context.Actor, effect.Context.RequestId, effect.Context.IdempotencyKey, effect.At));
+    }
+
+    protected override object? AuditSnapshot(PlayerState state) => state.Exists ? state.ToSnapshot(EntityId, tiers) : null;
+
+    private static async Task<IReadOnlyList<LoyaltyEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<LoyaltyEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(ReadEntry(reader, offset: 0));
+        }
+
+        return entries;
+    }
+
+    private static LoyaltyEntry ReadEntry(NpgsqlDataReader reader, int offset) => new(
+        reader.GetInt64(offset), reader.GetString(offset + 1), reader.GetInt64(offset + 2), reader.GetInt64(offset + 3),
+        reader.GetInt64(offset + 4), reader.GetString(offset + 5), reader.GetString(offset + 6), reader.GetInt64(offset + 7),
+        reader.IsDBNull(offset + 8) ? null : reader.GetString(offset + 8),
+        reader.IsDBNull(offset + 9) ? null : reader.GetString(offset + 9),
+        reader.GetString(offset + 10), reader.GetString(offset + 11), reader.GetFieldValue<DateTimeOffset>(offset + 12));
+}
