@@ -16,6 +16,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public string ClusterId { get; } = $"api-tests-{Guid.NewGuid():N}";
 
+    /// <summary>A low reward budget so the rate-limit test needs few calls; every test has its own staff partition.</summary>
+    public const int ManualRewardsPerMinute = 5;
+
     public string ConnectionString { get; private set; } = string.Empty;
 
     public NpgsqlDataSource Database { get; private set; } = null!;
@@ -44,6 +47,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = ConnectionString,
             ["Orleans:ClusterId"] = clusterId,
             ["Auth:SigningKey"] = SigningKey,
+            ["Loyalty:ManualRewardsPerMinute"] = ManualRewardsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         api.StartServer();
