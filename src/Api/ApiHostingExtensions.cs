@@ -24,6 +24,7 @@ public static class ApiHostingExtensions
             // Strict input: unknown members and numbers-as-strings are errors, not silently accepted.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();

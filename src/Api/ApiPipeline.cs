@@ -3,6 +3,7 @@ using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
+using FurnitureOps.Api.RatingSlips;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
@@ -29,6 +30,7 @@ public static class ApiPipeline
         app.MapInventoryApi();
         app.MapAuditApi();
         app.MapLoyaltyApi();
+        app.MapRatingSlipApi();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Loyalty;
+using FurnitureOps.Grains.RatingSlips;
 using Microsoft.Extensions.Options;
 
 using Orleans.Configuration;
@@ -10,8 +12,8 @@ namespace FurnitureOps.Silo;
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table,
-    /// with the grains' services and the idempotency janitor.
+    /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, keeps
+    /// slip grains and reminders in PostgreSQL, with the grains' services and the idempotency janitor.
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsSilo(this WebApplicationBuilder builder)
     {
@@ -37,6 +39,20 @@ public static class SiloHostingExtensions
                 clustering.Invariant = "Npgsql";
                 clustering.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
             }));
+            silo.AddAdoNetGrainStorage(RatingSlipGrain.StorageName, options => options.Configure<IConfiguration>((storage, configuration) =>
+            {
+                storage.Invariant = "Npgsql";
+                storage.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+            }));
+            silo.UseAdoNetReminderService(options => options.Configure<IConfiguration>((reminders, configuration) =>
+            {
+                reminders.Invariant = "Npgsql";
+                reminders.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+            }));
+
+            // Slip accrual retries may be configured faster than Orleans' default reminder floor (1 minute).
+            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>>((reminders, loyalty) =>
+                reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, loyalty.Value.AccrualRetryPeriod.Ticks)));
         });
 
         return builder;

@@ -19,6 +19,7 @@ public static class SiloHost
             ["Orleans:SiloPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (logs is not null)
