@@ -39,6 +39,20 @@ public sealed class LoyaltyApiTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
+    public async Task LoyaltyCommandsFollowTheIdempotencyKeyRules()
+    {
+        var first = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "pos", sourceId = "k-1" }, "same-key");
+        var replay = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "pos", sourceId = "k-1" }, "same-key");
+        var reused = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 11, sourceType = "pos", sourceId = "k-2" }, "same-key");
+        var missing = await Client.SendJsonAsync(HttpMethod.Post, $"{Loyalty}/redemptions", new { points = 1, reference = "v" }, idempotencyKey: null);
+
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        await reused.AssertProblemAsync(409, "idempotency_key_reused");
+        await missing.AssertProblemAsync(400, "idempotency_key_missing");
+    }
+
+    [Fact]
     public async Task RedemptionBeyondBalanceIs409InsufficientPointsWithAvailable()
     {
         await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 40, sourceType = "pos", sourceId = "s1" });
