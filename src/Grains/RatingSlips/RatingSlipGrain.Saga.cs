@@ -54,7 +54,7 @@ public sealed partial class RatingSlipGrain
             LogAccrualFailed(logger, error, _slipId, State.AccrualAttempts, State.Accrual);
         }
 
-        await slip.WriteStateAsync();
+        await PersistAsync();
         if (State.Accrual == AccrualStatus.Accrued)
         {
             await UnregisterRetryReminderAsync();
@@ -104,6 +104,9 @@ public sealed partial class RatingSlipGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accrual for rating slip {SlipId} failed (attempt {Attempts}); now {Accrual}")]
     private static partial void LogAccrualFailed(ILogger logger, Exception error, string slipId, int attempts, AccrualStatus accrual);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving rating slip {SlipId} failed; retiring the activation")]
+    private static partial void LogPersistFailed(ILogger logger, Exception error, string slipId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Manual loyalty recovery of rating slip {SlipId} by {Actor}")]
     private static partial void LogManualRecovery(ILogger logger, string slipId, string actor);

@@ -84,7 +84,7 @@ public sealed partial class RatingSlipGrain(
             State.CompletedAt = clock.Time.GetUtcNow();
 
             // The slip closes durably before the accrual is tried; from here the saga only moves forward.
-            await slip.WriteStateAsync();
+            await PersistAsync();
             await RegisterRetryReminderAsync();
             await TryAccrueAsync();
         }
@@ -125,8 +125,26 @@ public sealed partial class RatingSlipGrain(
     private async Task<CommandOutcome<SlipReply>> RecordAsync(CommandContext context, SlipReply reply)
     {
         State.Keys[context.IdempotencyKey] = new SlipKeyRecord(context.Fingerprint, reply);
-        await slip.WriteStateAsync();
+        await PersistAsync();
         return new CommandOutcome<SlipReply>(reply, IdempotencyStatus.Fresh);
+    }
+
+    /// <summary>
+    /// Writes the state. If the write fails the in-memory state is ahead of storage, so, as in the ledger write
+    /// path, the activation retires and the next call reloads what was really stored.
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await slip.WriteStateAsync();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogPersistFailed(logger, error, _slipId);
+            this.DeactivateOnIdle();
+            throw new StorageUnavailableException("The rating slip could not be saved; retry with the same Idempotency-Key.");
+        }
     }
 
     // Nothing to record for a slip that does not exist: recording would create it.

@@ -29,7 +29,7 @@ public sealed class AvailabilityTests(ApiFixture api) : ApiTestBase(api)
     {
         await CreateSkuAsync(onHand: 10);
         HttpResponseMessage failed;
-        await using (await FailingLedgerInserts.ForSkuAsync(Fixture.Database, Sku))
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Fixture.Database, Sku))
         {
             failed = await Client.PostJsonAsync($"/v1/inventory/{Sku}/sales", new { quantity = 4 }, "during-outage");
         }

@@ -70,7 +70,7 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
     {
         var slipId = await OpenSlipAsync(averageBet: 20m);
         HttpResponseMessage partial;
-        await using (await FailingLedgerInserts.ForPlayerAsync(Fixture.Database, _player))
+        await using (await InjectedWriteFailure.ForPlayerLedgerAsync(Fixture.Database, _player))
         {
             partial = await CompleteAsync(slipId, minutes: 10);
             Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
@@ -98,7 +98,7 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
     public async Task ManualRecoveryAccruesExactlyOnceHoweverOftenItRuns()
     {
         var slipId = await OpenSlipAsync(averageBet: 50m);
-        await using (await FailingLedgerInserts.ForPlayerAsync(Fixture.Database, _player))
+        await using (await InjectedWriteFailure.ForPlayerLedgerAsync(Fixture.Database, _player))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await CompleteAsync(slipId, minutes: 10)).StatusCode);
             var stillFailing = await Client.PostJsonAsync($"/v1/rating-slips/{slipId}/recover-loyalty", new { });
@@ -111,6 +111,26 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
         Assert.All(recoveries, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, await AccrualRowsAsync(slipId));
         Assert.Equal(50, await BalanceAsync());
+    }
+
+    [Fact]
+    public async Task FailedSaveOfTheSlipIs503AndTheSameKeyThenCompletesOnce()
+    {
+        var slipId = await OpenSlipAsync(averageBet: 10m);
+        HttpResponseMessage failed;
+        await using (await InjectedWriteFailure.ForGrainStateAsync(Fixture.Database, slipId))
+        {
+            failed = await CompleteAsync(slipId, minutes: 20, key: "complete-during-outage");
+        }
+
+        var slipAfterFailure = await (await Client.GetAsync($"/v1/rating-slips/{slipId}")).JsonAsync();
+        var retried = await CompleteAsync(slipId, minutes: 20, key: "complete-during-outage");
+
+        await failed.AssertProblemAsync(503, "storage_unavailable");
+        Assert.Equal("open", slipAfterFailure.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1, await AccrualRowsAsync(slipId));
+        Assert.Equal(20, await BalanceAsync());
     }
 
     [Fact]

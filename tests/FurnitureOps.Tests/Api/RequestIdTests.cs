@@ -37,7 +37,7 @@ public sealed class RequestIdTests(ApiFixture api) : ApiTestBase(api)
         request.Headers.Add("X-Request-ID", requestId);
 
         HttpResponseMessage response;
-        await using (await FailingLedgerInserts.ForSkuAsync(Fixture.Database, Sku))
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Fixture.Database, Sku))
         {
             response = await Client.SendAsync(request);
         }

@@ -14,7 +14,7 @@ public sealed class FailureTests(GrainClusterFixture cluster) : SkuGrainTestBase
         var before = await Grain.GetAsync();
         var rowsBefore = await CountRowsAsync();
         StorageUnavailableException failure;
-        await using (await FailingLedgerInserts.ForSkuAsync(Cluster.Database, Sku))
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Cluster.Database, Sku))
         {
             failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => SendAsync(new SellStock(3, null), key: "retry-me"));
         }
