@@ -33,6 +33,7 @@ secret() { # secret NAME: a random value generated once and kept under .data/sec
 
 if [ -n "${FURNITUREOPS_PG:-}" ]; then
   CONNECTION="$FURNITUREOPS_PG"
+  MIGRATIONS="${FURNITUREOPS_PG_MIGRATIONS:-$FURNITUREOPS_PG}"
   echo "Using PostgreSQL from FURNITUREOPS_PG."
 else
   PG_BIN=$(pg_bin_dir)
@@ -45,13 +46,20 @@ else
   as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -w -l "$DATA/postgres/server.log" \
     -o "-p $PG_PORT -k $DATA/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null
   pg_started=1
+  OWNER_PASSWORD=$(secret postgres-owner-password)
   APP_PASSWORD=$(secret postgres-app-password)
+  # Two roles: the owner runs migrations and owns the tables; the services connect as furnitureops_app,
+  # which migration 0005 grants only what they need (no UPDATE/DELETE on ledgers and audit).
   as_pg_user psql -h "$DATA/pg-socket" -p "$PG_PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
-SELECT 'CREATE ROLE furnitureops LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'furnitureops')\gexec
-ALTER ROLE furnitureops PASSWORD '$APP_PASSWORD';
-SELECT 'CREATE DATABASE furnitureops OWNER furnitureops' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'furnitureops')\gexec
+SELECT 'CREATE ROLE furnitureops_owner LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'furnitureops_owner')\gexec
+SELECT 'CREATE ROLE furnitureops_app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'furnitureops_app')\gexec
+ALTER ROLE furnitureops_owner PASSWORD '$OWNER_PASSWORD';
+ALTER ROLE furnitureops_app PASSWORD '$APP_PASSWORD';
+SELECT 'CREATE DATABASE furnitureops OWNER furnitureops_owner' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'furnitureops')\gexec
 SQL
-  CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=furnitureops;Username=furnitureops;Password=$APP_PASSWORD"
+  SERVER="Host=127.0.0.1;Port=$PG_PORT;Database=furnitureops"
+  CONNECTION="$SERVER;Username=furnitureops_app;Password=$APP_PASSWORD"
+  MIGRATIONS="$SERVER;Username=furnitureops_owner;Password=$OWNER_PASSWORD"
 fi
 
 echo "Building..."
@@ -59,9 +67,9 @@ dotnet build FurnitureOps.sln -c Release -nologo -v quiet >"$DATA/logs/build.log
 SILO_DLL=src/Silo/bin/Release/net10.0/FurnitureOps.Silo.dll
 API_DLL=src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
 
-export ConnectionStrings__Postgres="$CONNECTION"
 export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
-dotnet "$SILO_DLL" migrate
+ConnectionStrings__Migrations="$MIGRATIONS" dotnet "$SILO_DLL" migrate
+export ConnectionStrings__Postgres="$CONNECTION"
 
 Orleans__SiloPort=$ORLEANS_SILO_PORT Orleans__GatewayPort=$ORLEANS_GATEWAY_PORT ASPNETCORE_URLS="http://127.0.0.1:$SILO_OPS_PORT" \
   dotnet "$SILO_DLL" >"$DATA/logs/silo.log" 2>&1 &

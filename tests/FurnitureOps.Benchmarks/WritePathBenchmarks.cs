@@ -35,7 +35,7 @@ public class WritePathBenchmarks
     [GlobalSetup]
     public async Task StartClustersAsync()
     {
-        var connectionString = await TestDatabase.CreateAsync(durable: true);
+        var connectionString = (await TestDatabase.CreateAsync(durable: true)).App;
         _oneTransactionPerCommand = await StartClusterAsync(connectionString, maxBatchSize: 1);
         _batched = await StartClusterAsync(connectionString, maxBatchSize: 256);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 
 namespace FurnitureOps.Testing;
 
@@ -52,19 +51,6 @@ public sealed class PostgresServer
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
-    }
-
-    /// <summary>Creates an empty database and returns a connection string to it.</summary>
-    public async Task<string> CreateDatabaseAsync(string name)
-    {
-        await using (var connection = new NpgsqlConnection(AdminConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 100 }.ConnectionString;
     }
 
     private void Stop()

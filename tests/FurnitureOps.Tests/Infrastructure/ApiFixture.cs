@@ -19,8 +19,13 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>A low reward budget so the rate-limit test needs few calls; every test has its own staff partition.</summary>
     public const int ManualRewardsPerMinute = 5;
 
+    /// <summary>The services' connection (the application role).</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>Connections by role to the test database.</summary>
+    public TestConnections Connections { get; private set; } = null!;
+
+    /// <summary>A superuser connection to the test database, for assertions and fault injection.</summary>
     public NpgsqlDataSource Database { get; private set; } = null!;
 
     public ApiFactory Api { get; private set; } = null!;
@@ -32,8 +37,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.ConnectionStringAsync();
-        Database = NpgsqlDataSource.Create(ConnectionString);
+        Connections = await TestDatabase.ConnectionsAsync();
+        ConnectionString = Connections.App;
+        Database = NpgsqlDataSource.Create(Connections.Admin);
         Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, SiloLogs);
         Api = CreateApi(ClusterId);
         await WaitUntilReadyAsync(Api.CreateClient());

@@ -22,21 +22,20 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     /// </summary>
     public FakeTimeProvider LedgerTime { get; } = new(DateTimeOffset.UtcNow.AddDays(-365));
 
-    public string ConnectionString { get; private set; } = string.Empty;
-
+    /// <summary>A superuser connection to the test database, for assertions and fault injection.</summary>
     public NpgsqlDataSource Database { get; private set; } = null!;
 
     public IClusterClient Client => _cluster!.Client;
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.ConnectionStringAsync();
-        Database = NpgsqlDataSource.Create(ConnectionString);
+        var connections = await TestDatabase.ConnectionsAsync();
+        Database = NpgsqlDataSource.Create(connections.Admin);
 
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = ConnectionString }));
+            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App }));
         builder.ConfigureSilo((_, silo) => silo.Services
             .AddSingleton(new LedgerClock(LedgerTime))
             .AddFurnitureOpsGrains());
