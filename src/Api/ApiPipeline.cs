@@ -17,10 +17,10 @@ public static class ApiPipeline
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseClusterAvailabilityGate(); // before authentication: signature checks need the cluster
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.UseClusterAvailabilityGate();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");

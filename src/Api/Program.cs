@@ -6,6 +6,11 @@ if (args is ["dev-token", .. var tokenArgs])
     return DevTokens.RunCommand(tokenArgs);
 }
 
+if (args is ["sign", .. var signArgs])
+{
+    return HmacSignature.RunCommand(signArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFurnitureOpsApi();
 

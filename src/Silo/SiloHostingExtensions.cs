@@ -22,7 +22,7 @@ public static class SiloHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
-        builder.Services.AddHostedService<IdempotencyJanitor>();
+        builder.Services.AddHostedService<ExpiryJanitor>();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
 
         builder.UseOrleans(silo =>

@@ -1,7 +1,9 @@
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Grains.Interfaces.Inventory;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,14 +11,25 @@ namespace FurnitureOps.Api.Auth;
 
 public static class AuthenticationExtensions
 {
+    private const string BearerOrSignature = "BearerOrSignature";
+
     /// <summary>
-    /// JWT bearer authentication with the tenant taken only from the token, and one authorization policy per
-    /// scope. 401 and 403 are answered as problem+json.
+    /// JWT bearer authentication for people and HMAC signatures for machine clients, the tenant taken only from
+    /// the token or the key's configuration, and one authorization policy per scope. 401 and 403 are
+    /// answered as problem+json.
     /// </summary>
     public static IServiceCollection AddFurnitureOpsAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<HmacOptions>().BindConfiguration("Hmac").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Signed machine requests go to the HMAC handler; everything else to JWT bearer.
+        services.AddAuthentication(BearerOrSignature)
+            .AddPolicyScheme(BearerOrSignature, BearerOrSignature, scheme => scheme.ForwardDefaultSelector = context =>
+                HmacAuthenticationHandler.IsSigned(context.Request) ? HmacAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, HmacAuthenticationHandler>(HmacAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((options, auth) => Configure(options, auth.Value));
 

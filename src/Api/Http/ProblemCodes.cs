@@ -16,4 +16,8 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string RewardExceedsLimit = "reward_exceeds_limit";
     public const string RateLimited = "rate_limited";
+    public const string SignatureMissing = "signature_missing";
+    public const string SignatureInvalid = "signature_invalid";
+    public const string TimestampOutOfWindow = "timestamp_out_of_window";
+    public const string SignatureReplayed = "signature_replayed";
 }

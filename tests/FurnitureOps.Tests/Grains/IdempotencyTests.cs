@@ -91,8 +91,8 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         await SendAsync(new SellStock(1, null), key: "old-key");
 
         Cluster.LedgerTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
-        var janitor = new IdempotencyJanitor(Cluster.Database, new FurnitureOps.Grains.Ledger.LedgerClock(Cluster.LedgerTime),
-            NullLogger<IdempotencyJanitor>.Instance);
+        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.Ledger.LedgerClock(Cluster.LedgerTime),
+            NullLogger<ExpiryJanitor>.Instance);
         await janitor.PurgeExpiredAsync(CancellationToken.None);
         var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,
             "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND key = 'old-key'", Tenant);

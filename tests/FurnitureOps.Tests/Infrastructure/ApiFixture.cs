@@ -16,6 +16,12 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public string ClusterId { get; } = $"api-tests-{Guid.NewGuid():N}";
 
+    /// <summary>The tenant the fixture's HMAC keys act for.</summary>
+    public string HmacTenant { get; } = $"machines-{Guid.NewGuid():N}";
+
+    /// <summary>Secret of key <c>pos-1</c> (every inventory scope) and <c>reader-1</c> (inventory:read only).</summary>
+    public string HmacSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(36));
+
     /// <summary>A low reward budget so the rate-limit test needs few calls; every test has its own staff partition.</summary>
     public const int ManualRewardsPerMinute = 5;
 
@@ -53,6 +59,12 @@ public sealed class ApiFixture : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = ConnectionString,
             ["Orleans:ClusterId"] = clusterId,
             ["Auth:SigningKey"] = SigningKey,
+            ["Hmac:Keys:pos-1:Secret"] = HmacSecret,
+            ["Hmac:Keys:pos-1:TenantId"] = HmacTenant,
+            ["Hmac:Keys:pos-1:Scopes"] = "inventory:read inventory:write inventory:admin",
+            ["Hmac:Keys:reader-1:Secret"] = HmacSecret,
+            ["Hmac:Keys:reader-1:TenantId"] = HmacTenant,
+            ["Hmac:Keys:reader-1:Scopes"] = "inventory:read",
             ["Loyalty:ManualRewardsPerMinute"] = ManualRewardsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });

@@ -68,6 +68,17 @@ public static class LedgerRows
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
+    public static async Task<string?> ScalarTextAsync(NpgsqlDataSource db, string sql, params object[] values)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
     public static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
     {
         await using var command = db.CreateCommand(sql);

@@ -4,26 +4,39 @@ using Npgsql;
 namespace FurnitureOps.Silo;
 
 /// <summary>
-/// Deletes expired idempotency records in small batches. Grains already ignore expired keys; this keeps the
-/// table from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
+/// Deletes expired rows in small batches: idempotency records (grains already ignore expired keys) and used
+/// request signatures (past their window a replay is refused by the timestamp check anyway). Keeps both
+/// tables from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
 /// </summary>
-public sealed partial class IdempotencyJanitor(NpgsqlDataSource dataSource, LedgerClock clock, ILogger<IdempotencyJanitor> logger)
+public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, LedgerClock clock, ILogger<ExpiryJanitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    private static readonly string[] TablesWithExpiry = ["idempotency_records", "used_signatures"];
     private const int BatchSize = 1000;
 
-    /// <summary>Deletes every record expired at the ledger clock's now; returns how many.</summary>
+    /// <summary>Deletes every row expired at the ledger clock's now; returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var table in TablesWithExpiry)
+        {
+            total += await PurgeExpiredAsync(table, cancellationToken);
+        }
+
+        return total;
+    }
+
+    private async Task<int> PurgeExpiredAsync(string table, CancellationToken cancellationToken)
     {
         var total = 0;
         int deleted;
         do
         {
             await using var command = dataSource.CreateCommand(
-                """
-                DELETE FROM idempotency_records
-                WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+                $"""
+                DELETE FROM {table}
+                WHERE ctid IN (SELECT ctid FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
                 """);
             command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() });
             command.Parameters.Add(new() { Value = BatchSize });
@@ -64,9 +77,9 @@ public sealed partial class IdempotencyJanitor(NpgsqlDataSource dataSource, Ledg
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records and used signatures")]
     private static partial void LogPurged(ILogger logger, int deleted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired idempotency records failed; will try again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired rows failed; will try again")]
     private static partial void LogPurgeFailed(ILogger logger, Exception error);
 }
