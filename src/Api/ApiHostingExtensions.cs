@@ -11,10 +11,19 @@ public static class ApiHostingExtensions
     /// <summary>Request bodies larger than this are refused with 413 before they are read.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>No request body of this API nests deeper than a few levels; deeper input is refused early.</summary>
+    public const int MaxJsonDepth = 16;
+
     /// <summary>Everything the API host needs: HTTP conventions, auth, and the Orleans cluster client.</summary>
     public static WebApplicationBuilder AddFurnitureOpsApi(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 64;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        });
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDefaults.Apply);
         builder.Services.AddExceptionHandler<ExceptionProblems>();
@@ -24,6 +33,7 @@ public static class ApiHostingExtensions
             // Strict input: unknown members and numbers-as-strings are errors, not silently accepted.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.MaxDepth = MaxJsonDepth;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         builder.Services.AddValidation();
