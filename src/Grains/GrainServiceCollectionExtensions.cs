@@ -19,7 +19,7 @@ public static class GrainServiceCollectionExtensions
     {
         services.TryAddSingleton(provider =>
             NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
-        services.TryAddSingleton(LedgerClock.System);
+        services.TryAddSingleton(GrainClock.System);
         services.TryAddSingleton<OutboxWriter>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();
         services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains;
 using FurnitureOps.Grains.Ledger;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace FurnitureOps.Silo;
 /// request signatures (past their window a replay is refused by the timestamp check anyway). Keeps both
 /// tables from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
 /// </summary>
-public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, LedgerClock clock, ILogger<ExpiryJanitor> logger)
+public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, GrainClock clock, ILogger<ExpiryJanitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);

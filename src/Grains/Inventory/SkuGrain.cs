@@ -17,7 +17,7 @@ namespace FurnitureOps.Grains.Inventory;
 public sealed class SkuGrain(
     NpgsqlDataSource dataSource,
     IOptions<LedgerOptions> options,
-    LedgerClock clock,
+    GrainClock clock,
     ILogger<SkuGrain> logger) : Grain, ISkuGrain
 {
     private SkuLedgerStore _store = null!;

@@ -18,7 +18,7 @@ public sealed class PlayerLoyaltyGrain(
     NpgsqlDataSource dataSource,
     IOptions<LedgerOptions> ledgerOptions,
     IOptions<LoyaltyOptions> loyaltyOptions,
-    LedgerClock clock,
+    GrainClock clock,
     ILogger<PlayerLoyaltyGrain> logger) : Grain, IPlayerLoyaltyGrain
 {
     private readonly TierLadder _tiers = new(loyaltyOptions.Value.EffectiveTiers);

@@ -18,7 +18,7 @@ public sealed partial class RatingSlipGrain(
     [PersistentState("slip", RatingSlipGrain.StorageName)] IPersistentState<RatingSlipState> slip,
     OutboxWriter outbox,
     IOptions<LoyaltyOptions> options,
-    LedgerClock clock,
+    GrainClock clock,
     ILogger<RatingSlipGrain> logger) : Grain, IRatingSlipGrain, IRemindable
 {
     /// <summary>The grain storage provider slips are kept in.</summary>

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Silo;
@@ -91,7 +92,7 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         await SendAsync(new SellStock(1, null), key: "old-key");
 
         Cluster.LedgerTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
-        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.Ledger.LedgerClock(Cluster.LedgerTime),
+        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.LedgerTime),
             NullLogger<ExpiryJanitor>.Instance);
         await janitor.PurgeExpiredAsync(CancellationToken.None);
         var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,

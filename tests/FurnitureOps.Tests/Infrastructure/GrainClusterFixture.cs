@@ -37,7 +37,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App }));
         builder.ConfigureSilo((_, silo) => silo.Services
-            .AddSingleton(new LedgerClock(LedgerTime))
+            .AddSingleton(new GrainClock(LedgerTime))
             .AddFurnitureOpsGrains());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
