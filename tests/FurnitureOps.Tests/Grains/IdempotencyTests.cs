@@ -91,8 +91,8 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         await CreateAsync(onHand: 10);
         await SendAsync(new SellStock(1, null), key: "old-key");
 
-        Cluster.LedgerTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
-        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.LedgerTime),
+        Cluster.GrainTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
             NullLogger<ExpiryJanitor>.Instance);
         await janitor.PurgeExpiredAsync(CancellationToken.None);
         var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,

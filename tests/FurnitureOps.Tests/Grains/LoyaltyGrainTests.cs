@@ -82,7 +82,7 @@ public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
         var sameDay = await SendAsync(new AwardPoints(100, "birthday"));
         var otherStaff = await SendAsync(new AwardPoints(100, "birthday"), staff: "staff-2");
 
-        cluster.LedgerTime.Advance(TimeSpan.FromDays(1));
+        cluster.GrainTime.Advance(TimeSpan.FromDays(1));
         var nextDay = await SendAsync(new AwardPoints(100, "birthday"));
 
         Assert.False(first.Reply!.Deduplicated);

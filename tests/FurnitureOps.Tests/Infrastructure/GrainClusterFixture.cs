@@ -20,7 +20,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     /// Starts a year back: records this cluster writes expire long before any record written on real time (the
     /// API tests), so a test that runs the (table-wide) idempotency janitor at fake time only purges its own kind.
     /// </summary>
-    public FakeTimeProvider LedgerTime { get; } = new(DateTimeOffset.UtcNow.AddDays(-365));
+    public FakeTimeProvider GrainTime { get; } = new(DateTimeOffset.UtcNow.AddDays(-365));
 
     /// <summary>A superuser connection to the test database, for assertions and fault injection.</summary>
     public NpgsqlDataSource Database { get; private set; } = null!;
@@ -37,7 +37,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App }));
         builder.ConfigureSilo((_, silo) => silo.Services
-            .AddSingleton(new GrainClock(LedgerTime))
+            .AddSingleton(new GrainClock(GrainTime))
             .AddFurnitureOpsGrains());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
