@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Http;
+using FurnitureOps.Api.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace FurnitureOps.Api;

@@ -3,8 +3,10 @@ using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
+using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.RatingSlips;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace FurnitureOps.Api;
@@ -14,18 +16,26 @@ public static class ApiPipeline
     /// <summary>Middleware in order, then every endpoint the API serves.</summary>
     public static WebApplication UseFurnitureOpsApi(this WebApplication app)
     {
+        // Empty KnownProxies would mean "trust every proxy" to the middleware, so without configured trusted
+        // proxies it is left out entirely and X-Forwarded-For is ignored.
+        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseClusterAvailabilityGate(); // before authentication: signature checks need the cluster
+        app.UseRateLimitHeaders();
+        app.UseClusterAvailabilityGate(); // before authentication: signature checks and budgets need the cluster
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication (budget by caller), before authorization (401s are counted too)
         app.UseAuthorization();
-        app.UseRateLimiter();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
-        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi().DisableRateLimiting();
+        app.MapScalarApiReference("/docs").DisableRateLimiting();
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
 
         app.MapInventoryApi();
         app.MapAuditApi();

@@ -1,6 +1,7 @@
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Idempotency;
+using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Loyalty;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ public static class LoyaltyApi
 
         api.MapGet("", Get).RequireAuthorization(Scopes.LoyaltyRead);
         api.MapPost("/accruals", Accrue).RequireAuthorization(Scopes.LoyaltyAccrue);
-        api.MapPost("/rewards", Reward).RequireAuthorization(Scopes.LoyaltyAward).RequireRateLimiting(RateLimitPolicies.ManualRewards);
+        api.MapPost("/rewards", Reward).RequireAuthorization(Scopes.LoyaltyAward).RequireRateLimiting(RateLimitingExtensions.ManualRewards);
         api.MapPost("/redemptions", Redeem).RequireAuthorization(Scopes.LoyaltyRedeem);
         api.MapGet("/ledger", GetLedger).RequireAuthorization(Scopes.LoyaltyRead);
 

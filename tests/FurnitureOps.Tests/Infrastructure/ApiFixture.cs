@@ -52,9 +52,9 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>An API instance for any cluster id (one without silos answers 503 until one joins).</summary>
-    public ApiFactory CreateApi(string clusterId)
+    public ApiFactory CreateApi(string clusterId, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var api = new ApiFactory(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = ConnectionString,
             ["Orleans:ClusterId"] = clusterId,
@@ -66,8 +66,18 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Hmac:Keys:reader-1:TenantId"] = HmacTenant,
             ["Hmac:Keys:reader-1:Scopes"] = "inventory:read",
             ["Loyalty:ManualRewardsPerMinute"] = ManualRewardsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // Every anonymous request of the suite comes from 127.0.0.1 and shares one budget cluster-wide;
+            // the budget test (ClusterRateLimitTests) runs its own cluster with the production default.
+            ["RateLimits:Anonymous:PermitLimit"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var api = new ApiFactory(settings);
         api.StartServer();
         return api;
     }
@@ -93,7 +103,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient client)
+    public static async Task WaitUntilReadyAsync(HttpClient client)
     {
         // Readiness is the barrier: the client has joined the cluster. Bounded so a broken setup fails fast.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
