@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Http;
+using FurnitureOps.Api.Logging;
 using FurnitureOps.Api.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -18,6 +19,7 @@ public static class ApiHostingExtensions
     /// <summary>Everything the API host needs: HTTP conventions, auth, and the Orleans cluster client.</summary>
     public static WebApplicationBuilder AddFurnitureOpsApi(this WebApplicationBuilder builder)
     {
+        builder.AddFurnitureOpsLogging();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Tests.Infrastructure;
 
@@ -7,10 +9,12 @@ namespace FurnitureOps.Tests.Infrastructure;
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly ILoggerProvider? _logs;
 
-    public ApiFactory(IReadOnlyDictionary<string, string?> settings)
+    public ApiFactory(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         _settings = settings;
+        _logs = logs;
         UseKestrel(0);
     }
 
@@ -20,6 +24,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(_logs));
         }
     }
 }

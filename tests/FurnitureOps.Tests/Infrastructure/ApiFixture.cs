@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using FurnitureOps.Api.Auth;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace FurnitureOps.Tests.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>An API instance for any cluster id (one without silos answers 503 until one joins).</summary>
-    public ApiFactory CreateApi(string clusterId, IReadOnlyDictionary<string, string?>? overrides = null)
+    public ApiFactory CreateApi(string clusterId, IReadOnlyDictionary<string, string?>? overrides = null, ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -77,7 +78,7 @@ public sealed class ApiFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        var api = new ApiFactory(settings);
+        var api = new ApiFactory(settings, logs);
         api.StartServer();
         return api;
     }

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Tests.Infrastructure;
 
-/// <summary>A logger provider that keeps warnings and errors with the scope values active when they were written.</summary>
-public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
+/// <summary>A logger provider that keeps entries at or above a level, with the scope values active when they were written.</summary>
+public sealed class CapturedLogs(LogLevel minimumLevel = LogLevel.Warning) : ILoggerProvider, ISupportExternalScope
 {
+    private readonly LogLevel _minimumLevel = minimumLevel;
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public sealed record Entry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
@@ -25,7 +26,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => owner._scopes.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
