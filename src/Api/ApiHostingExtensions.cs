@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Logging;
 using FurnitureOps.Api.RateLimiting;
@@ -41,7 +42,7 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.Services.AddApiHealthChecks();
 
         builder.Services.AddFurnitureOpsAuth();
         builder.Services.AddFurnitureOpsRateLimits();

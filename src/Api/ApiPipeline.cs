@@ -1,11 +1,11 @@
 using FurnitureOps.Api.Audit;
 using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.RatingSlips;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -34,8 +34,7 @@ public static class ApiPipeline
 
         app.MapOpenApi().DisableRateLimiting();
         app.MapScalarApiReference("/docs").DisableRateLimiting();
-        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapHealthEndpoints();
 
         app.MapInventoryApi();
         app.MapAuditApi();

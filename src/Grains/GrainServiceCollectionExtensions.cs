@@ -21,6 +21,7 @@ public static class GrainServiceCollectionExtensions
             NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton(GrainClock.System);
         services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();
         services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();
         services.AddOptions<LedgerOptions>()

@@ -41,11 +41,17 @@ public static class MigrateCommand
         return Task.FromResult(0);
     }
 
+    /// <summary>The migration scripts this build carries, by the name the journal records.</summary>
+    public static IReadOnlyList<string> Scripts() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(IsMigration).Order(StringComparer.Ordinal).ToList();
+
+    private static bool IsMigration(string resourceName) => resourceName.Contains(".Migrations.", StringComparison.Ordinal);
+
     /// <summary>Applies pending migrations; each script and its journal row commit together or not at all.</summary>
     public static DbUp.Engine.DatabaseUpgradeResult Apply(string connectionString, IUpgradeLog log) =>
         DeployChanges.To
             .PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), IsMigration)
             .JournalToPostgresqlTable("public", "schema_versions")
             .WithTransactionPerScript()
             .WithVariablesDisabled() // scripts use $sql$ dollar quotes, which DbUp would read as variables

@@ -1,15 +1,52 @@
+using FurnitureOps.Silo.Health;
+using HealthChecks.UI.Client;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FurnitureOps.Silo;
 
-/// <summary>The silo's small HTTP surface for operators: health now; metrics and the dashboard join it later.</summary>
+/// <summary>
+/// The silo's HTTP surface for operators. Health answers JSON with each check's status and duration:
+/// <c>/livez</c> (process alive), <c>/startupz</c> (migrations applied, silo joined) and <c>/health/ready</c>
+/// (PostgreSQL answers in time, silo active, not shutting down).
+/// </summary>
 public static class OperationsEndpoints
 {
+    public static IServiceCollection AddSiloHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<MigrationsHealthCheck>("migrations", tags: [Tags.Startup])
+            .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: [Tags.Startup, Tags.Ready])
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [Tags.Ready])
+            .Add(new HealthCheckRegistration("shutdown", services => new ShutdownHealthCheck(
+                services.GetRequiredService<IHostApplicationLifetime>()), HealthStatus.Unhealthy, [Tags.Ready]));
+        return services;
+    }
+
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
-        app.MapGet("/", () => TypedResults.Ok(new { service = "furnitureops-silo", health = "/health/ready", liveness = "/livez" }));
-        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGet("/", () => TypedResults.Ok(new { service = "furnitureops-silo", liveness = "/livez", startup = "/startupz", readiness = "/health/ready" }));
+        app.MapHealthChecks("/livez", Report(_ => false));
+        app.MapHealthChecks("/startupz", Report(check => check.Tags.Contains(Tags.Startup)));
+        app.MapHealthChecks("/health/ready", Report(check => check.Tags.Contains(Tags.Ready)));
         return app;
+    }
+
+    private static HealthCheckOptions Report(Func<HealthCheckRegistration, bool> predicate) =>
+        new() { Predicate = predicate, ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse };
+
+    private static class Tags
+    {
+        public const string Startup = "startup";
+        public const string Ready = "ready";
+    }
+
+    /// <summary>Not ready once shutdown has begun, so load balancers stop sending work before the drain.</summary>
+    private sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Unhealthy("Shutting down.")
+                : HealthCheckResult.Healthy());
     }
 }

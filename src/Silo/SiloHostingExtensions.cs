@@ -23,7 +23,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddSiloHealthChecks();
 
         builder.UseOrleans(silo =>
         {

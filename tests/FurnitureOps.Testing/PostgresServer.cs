@@ -11,12 +11,14 @@ public sealed class PostgresServer
 {
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
+    private readonly string _startOptions;
 
-    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory)
+    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory, string startOptions = "")
     {
         AdminConnectionString = adminConnectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _startOptions = startOptions;
     }
 
     /// <summary>A superuser connection to the server's <c>postgres</c> database.</summary>
@@ -43,15 +45,24 @@ public sealed class PostgresServer
         await OwnAsync(data);
         var port = Ports.Free();
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-            $"-D {data} -w -t 60 -l {data}/server.log -o \"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
+        var startOptions = $"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
             (durable ? string.Empty : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
-            "-c max_connections=300\" start");
-
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin);
+            "-c max_connections=300";
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin, startOptions);
+        await server.StartAgainAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
     }
+
+    /// <summary>Stops the server (fast shutdown), keeping its data, to test how the service behaves without it.</summary>
+    public Task StopAsync() => RunAsync(Path.Combine(Own(_binDirectory), "pg_ctl"), $"-D {_dataDirectory} -w -m fast stop");
+
+    /// <summary>Starts the server again on the same port and data.</summary>
+    public Task StartAgainAsync() =>
+        RunAsync(Path.Combine(Own(_binDirectory), "pg_ctl"), $"-D {_dataDirectory} -w -t 60 -l {_dataDirectory}/server.log -o \"{_startOptions}\" start");
+
+    private static string Own(string? binDirectory) =>
+        binDirectory ?? throw new InvalidOperationException("FURNITUREOPS_TEST_PG points at an external server; it cannot be stopped here.");
 
     private void Stop()
     {

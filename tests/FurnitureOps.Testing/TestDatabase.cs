@@ -23,7 +23,10 @@ public static class TestDatabase
     public static Task<TestConnections> ConnectionsAsync() => Shared.Value;
 
     /// <summary>A database of its own on a server of its own; <paramref name="durable"/> as in <see cref="PostgresServer.StartAsync"/>.</summary>
-    public static async Task<TestConnections> CreateAsync(bool durable)
+    public static async Task<TestConnections> CreateAsync(bool durable) => (await CreateWithServerAsync(durable)).Connections;
+
+    /// <summary>As <see cref="CreateAsync"/>, also handing out the server, for tests that stop and start it.</summary>
+    public static async Task<(PostgresServer Server, TestConnections Connections)> CreateWithServerAsync(bool durable)
     {
         var server = await PostgresServer.StartAsync(durable);
         var name = $"furnitureops_test_{Guid.NewGuid():N}";
@@ -55,7 +58,7 @@ public static class TestDatabase
             throw new InvalidOperationException($"Migrations failed on {result.ErrorScript?.Name}.", result.Error);
         }
 
-        return connections;
+        return (server, connections);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

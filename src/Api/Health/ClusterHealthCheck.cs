@@ -1,6 +1,7 @@
+using FurnitureOps.Api.Cluster;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FurnitureOps.Api.Cluster;
+namespace FurnitureOps.Api.Health;
 
 /// <summary>Ready only while the Orleans client is connected to at least one gateway.</summary>
 public sealed class ClusterHealthCheck(ClusterConnection connection) : IHealthCheck
