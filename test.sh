@@ -11,6 +11,26 @@ if [ -z "${FURNITUREOPS_TEST_PG:-}" ]; then
   export FURNITUREOPS_PG_BIN
 fi
 
+# promtool validates the /metrics exposition in the tests. Only the binary is needed: it is taken out of
+# Debian's prometheus package (no server installed or started) and cached with the other test tools.
+tools="${FURNITUREOPS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/furnitureops-tools}"
+if command -v promtool >/dev/null; then
+  FURNITUREOPS_PROMTOOL=$(command -v promtool)
+elif [ -x "$tools/promtool" ]; then
+  FURNITUREOPS_PROMTOOL="$tools/promtool"
+elif command -v apt-get >/dev/null; then
+  mkdir -p "$tools/deb"
+  { [ "$(id -u)" != 0 ] || apt-get update -qq; } >/dev/null 2>&1
+  if (cd "$tools/deb" && apt-get download -qq prometheus >/dev/null 2>&1) &&
+     dpkg-deb -x "$(ls "$tools"/deb/prometheus_*.deb | head -n 1)" "$tools/deb/root" &&
+     cp "$tools/deb/root/usr/bin/promtool" "$tools/promtool"; then
+    FURNITUREOPS_PROMTOOL="$tools/promtool"
+  fi
+  rm -rf "$tools/deb"
+fi
+export FURNITUREOPS_PROMTOOL="${FURNITUREOPS_PROMTOOL:-}"
+[ -n "$FURNITUREOPS_PROMTOOL" ] || echo "promtool unavailable: the exposition-format test will say it was skipped"
+
 results=TestResults
 rm -rf "$results"
 if ! dotnet build FurnitureOps.sln -c Release -nologo -v quiet; then

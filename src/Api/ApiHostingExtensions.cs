@@ -5,6 +5,7 @@ using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Logging;
 using FurnitureOps.Api.RateLimiting;
+using FurnitureOps.Api.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace FurnitureOps.Api;
@@ -21,6 +22,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddFurnitureOpsApi(this WebApplicationBuilder builder)
     {
         builder.AddFurnitureOpsLogging();
+        builder.AddApiTelemetry();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;

@@ -32,6 +32,7 @@ public static class ApiPipeline
         app.UseRateLimiter(); // after authentication (budget by caller), before authorization (401s are counted too)
         app.UseAuthorization();
 
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting();
         app.MapOpenApi().DisableRateLimiting();
         app.MapScalarApiReference("/docs").DisableRateLimiting();
         app.MapHealthEndpoints();

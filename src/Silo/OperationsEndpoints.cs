@@ -25,10 +25,14 @@ public static class OperationsEndpoints
 
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
-        app.MapGet("/", () => TypedResults.Ok(new { service = "furnitureops-silo", liveness = "/livez", startup = "/startupz", readiness = "/health/ready" }));
+        app.MapGet("/", () => TypedResults.Ok(new
+        {
+            service = "furnitureops-silo", liveness = "/livez", startup = "/startupz", readiness = "/health/ready", metrics = "/metrics",
+        }));
         app.MapHealthChecks("/livez", Report(_ => false));
         app.MapHealthChecks("/startupz", Report(check => check.Tags.Contains(Tags.Startup)));
         app.MapHealthChecks("/health/ready", Report(check => check.Tags.Contains(Tags.Ready)));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

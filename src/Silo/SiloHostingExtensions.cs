@@ -3,6 +3,7 @@ using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.RatingSlips;
+using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
 using Orleans.Configuration;
@@ -24,6 +25,7 @@ public static class SiloHostingExtensions
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
         builder.Services.AddSiloHealthChecks();
+        builder.AddSiloTelemetry();
 
         builder.UseOrleans(silo =>
         {
@@ -34,6 +36,7 @@ public static class SiloHostingExtensions
                 endpoints.SiloPort = configured.Value.SiloPort;
                 endpoints.GatewayPort = configured.Value.GatewayPort;
             });
+            silo.AddActivityPropagation();
             silo.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
                 clustering.Invariant = "Npgsql";

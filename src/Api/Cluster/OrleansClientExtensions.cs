@@ -25,6 +25,7 @@ public static class OrleansClientExtensions
                     ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
             }));
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
+            client.AddActivityPropagation();
             client.AddClusterConnectionStatusObserver(connection);
         });
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using FurnitureOps.Api.Telemetry;
 using FurnitureOps.Grains.Interfaces.Security;
 
 namespace FurnitureOps.Api.RateLimiting;
@@ -8,7 +9,8 @@ namespace FurnitureOps.Api.RateLimiting;
 /// draws on the same budget. It cannot decide synchronously, so <see cref="AttemptAcquireCore"/> always says
 /// "not now" and the middleware awaits <see cref="AcquireAsyncCore"/>, which asks the grain.
 /// </summary>
-public sealed class GrainRateLimiter(IGrainFactory grains, IHttpContextAccessor http, string key, RateLimitRule rule) : RateLimiter
+public sealed class GrainRateLimiter(IGrainFactory grains, IHttpContextAccessor http, string policy, string key, RateLimitRule rule)
+    : RateLimiter
 {
     public const string DecisionItem = "fo.rate-limit-decision";
 
@@ -23,6 +25,11 @@ public sealed class GrainRateLimiter(IGrainFactory grains, IHttpContextAccessor 
     {
         var decision = await grains.GetGrain<IRateLimitGrain>(key).AcquireAsync(rule);
         Remember(decision);
+        if (!decision.Allowed)
+        {
+            ApiMetrics.RateLimited(policy);
+        }
+
         return new DecisionLease(decision);
     }
 

@@ -42,14 +42,14 @@ public static class RateLimitingExtensions
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 return context.User.Identity?.IsAuthenticated == true
-                    ? Partition(context, $"user:{context.User.Tenant()}/{context.User.Actor()}", limits.Authenticated, limits)
-                    : Partition(context, $"ip:{context.Connection.RemoteIpAddress}", limits.Anonymous, limits);
+                    ? Partition(context, "authenticated", $"user:{context.User.Tenant()}/{context.User.Actor()}", limits.Authenticated, limits)
+                    : Partition(context, "anonymous", $"ip:{context.Connection.RemoteIpAddress}", limits.Anonymous, limits);
             });
             options.AddPolicy(ManualRewards, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<LoyaltyApiOptions>>().Value.ManualRewardsPerMinute;
-                return Partition(context, $"rewards:{context.User.Tenant()}/{context.User.Actor()}",
+                return Partition(context, "manual_rewards", $"rewards:{context.User.Tenant()}/{context.User.Actor()}",
                     new RateLimitBudget { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }, limits);
             });
             options.OnRejected = async (context, _) =>
@@ -82,11 +82,12 @@ public static class RateLimitingExtensions
         return next(context);
     });
 
-    private static RateLimitPartition<string> Partition(HttpContext context, string key, RateLimitBudget budget, RateLimitOptions limits)
+    private static RateLimitPartition<string> Partition(
+        HttpContext context, string policy, string key, RateLimitBudget budget, RateLimitOptions limits)
     {
         var rule = new RateLimitRule(budget.PermitLimit, budget.Window, limits.MaxPenalty, limits.StrikeDecay);
         var grains = context.RequestServices.GetRequiredService<IClusterClient>();
         var http = context.RequestServices.GetRequiredService<IHttpContextAccessor>();
-        return RateLimitPartition.Get($"{key}|{budget.PermitLimit}/{budget.Window}", _ => new GrainRateLimiter(grains, http, key, rule));
+        return RateLimitPartition.Get($"{key}|{budget.PermitLimit}/{budget.Window}", _ => new GrainRateLimiter(grains, http, policy, key, rule));
     }
 }

@@ -3,6 +3,12 @@ namespace FurnitureOps.Grains.Ledger;
 /// <summary>Durable storage of one ledger entity (one grain's rows).</summary>
 public interface ILedgerStore<TState, TCommand, TReply>
 {
+    /// <summary>The tenant whose entity this is (a metrics dimension).</summary>
+    string TenantId { get; }
+
+    /// <summary>The kind of entity, e.g. <c>sku</c> or <c>player</c> (a metrics dimension).</summary>
+    string EntityType { get; }
+
     /// <summary>Reads the state row (or the empty state) and the records still live at <paramref name="now"/>.</summary>
     Task<LedgerSnapshot<TState, TReply>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -117,9 +118,11 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
             batch = LedgerBatch<TState, TCommand, TReply>.Decide(State, _keys, commands, rules, now, options.IdempotencyRetention);
             if (batch.HasWrites)
             {
+                var started = Stopwatch.GetTimestamp();
                 await store.CommitAsync(
                     new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]),
                     CancellationToken.None);
+                LedgerMetrics.Flushed(store.EntityType, commands.Count, Stopwatch.GetElapsedTime(started));
             }
         }
         catch (Exception error)
@@ -138,6 +141,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
         LogFlushed(logger, commands.Count, batch.Effects.Count, State.Version);
         foreach (var (pending, outcome) in batch.Answers)
         {
+            CountIdempotency(pending.Command, outcome.Status);
             pending.Answer.TrySetResult(outcome);
         }
 
@@ -152,6 +156,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     private void Retire(List<PendingCommand<TCommand, TReply>> batch, Exception error)
     {
         _retired = true;
+        LedgerMetrics.StorageFailed(store.EntityType);
         if (error is LedgerConflictException)
         {
             LogConflict(logger, error, State.Version);
@@ -170,6 +175,18 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
 
         _queue.Clear();
         retireActivation();
+    }
+
+    private void CountIdempotency(TCommand command, IdempotencyStatus status)
+    {
+        if (status == IdempotencyStatus.Replayed)
+        {
+            LedgerMetrics.Replayed(store.TenantId, command!.GetType().Name);
+        }
+        else if (status == IdempotencyStatus.KeyReused)
+        {
+            LedgerMetrics.KeyReused(store.TenantId, command!.GetType().Name);
+        }
     }
 
     // PostgreSQL keeps microseconds; times held in memory must equal what a reload reads back.

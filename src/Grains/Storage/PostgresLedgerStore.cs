@@ -21,7 +21,9 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
 
     protected NpgsqlDataSource DataSource { get; } = dataSource;
 
-    protected string TenantId { get; } = tenantId;
+    public string TenantId { get; } = tenantId;
+
+    public string EntityType { get; } = entityType;
 
     /// <summary>The entity's own id within the tenant (the SKU code, the player id).</summary>
     protected string EntityId { get; } = entityId;
@@ -60,18 +62,18 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
         catch (PostgresException error) when (error.SqlState == UniqueViolation)
         {
             // A ledger version or live key we did not know about already exists: someone else wrote them.
-            throw new LedgerConflictException($"{entityType} {EntityId}: {error.MessageText}");
+            throw new LedgerConflictException($"{EntityType} {EntityId}: {error.MessageText}");
         }
 
         if (guard.RecordsAffected != 1)
         {
             throw new LedgerConflictException(
-                $"{entityType} {EntityId} is no longer at version {commit.Committed.Version}.");
+                $"{EntityType} {EntityId} is no longer at version {commit.Committed.Version}.");
         }
 
         if (recordWrites.Any(write => write.RecordsAffected != 1))
         {
-            throw new LedgerConflictException($"{entityType} {EntityId} has a live idempotency key this activation did not know.");
+            throw new LedgerConflictException($"{EntityType} {EntityId} has a live idempotency key this activation did not know.");
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -101,7 +103,7 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
             INSERT INTO audit_log (tenant_id, recorded_at, actor, action, entity_type, entity_id, before, after, request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """,
-            TenantId, effect.At, effect.Context.Actor, effect.Action, entityType, EntityId,
+            TenantId, effect.At, effect.Context.Actor, effect.Action, EntityType, EntityId,
             Jsonb(before is null ? null : LedgerJson.SerializeObject(before)),
             Jsonb(after is null ? null : LedgerJson.SerializeObject(after)),
             effect.Context.RequestId));
@@ -114,7 +116,7 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
             INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """,
-            Guid.CreateVersion7(effect.At), TenantId, domainEvent.Type, entityType, EntityId, effect.After.Version,
+            Guid.CreateVersion7(effect.At), TenantId, domainEvent.Type, EntityType, EntityId, effect.After.Version,
             Jsonb(LedgerJson.SerializeObject(domainEvent.Payload)), effect.At, effect.Context.RequestId));
     }
 

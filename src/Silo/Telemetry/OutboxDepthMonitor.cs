@@ -1,0 +1,40 @@
+using Npgsql;
+
+namespace FurnitureOps.Silo.Telemetry;
+
+/// <summary>
+/// Counts undelivered outbox rows every few seconds for the <c>outbox_depth</c> gauge: gauges are read on the
+/// scrape thread, which must not wait on the database.
+/// </summary>
+public sealed partial class OutboxDepthMonitor(NpgsqlDataSource dataSource, ILogger<OutboxDepthMonitor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await using var command = dataSource.CreateCommand("SELECT count(*) FROM outbox WHERE delivered_at IS NULL");
+                    SiloMetrics.SetOutboxDepth(Convert.ToInt64(await command.ExecuteScalarAsync(stoppingToken)));
+                }
+                catch (NpgsqlException error)
+                {
+                    LogCountFailed(logger, error);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Counting the outbox failed; the gauge keeps its last value")]
+    private static partial void LogCountFailed(ILogger logger, Exception error);
+}
