@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
+using FurnitureOps.Grains.Interfaces;
 
 namespace FurnitureOps.Api.Telemetry;
 
@@ -15,11 +15,7 @@ public static class ApiMetrics
 
     static ApiMetrics()
     {
-        var version = typeof(ApiMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        var commit = version.Contains('+', StringComparison.Ordinal) ? version[(version.IndexOf('+', StringComparison.Ordinal) + 1)..] : "unknown";
-        Meter.CreateObservableGauge("build_info", () => new Measurement<int>(1,
-            new KeyValuePair<string, object?>("version", version.Split('+')[0]), new KeyValuePair<string, object?>("commit", commit)),
-            description: "Always 1; the labels name the running build.");
+        BuildInfo.AddGauge(Meter, typeof(ApiMetrics).Assembly);
     }
 
     public static void RateLimited(string policy) => RateLimitedRequests.Add(1, new KeyValuePair<string, object?>("policy", policy));

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
+using FurnitureOps.Grains.Interfaces;
 
 namespace FurnitureOps.Silo.Telemetry;
 
@@ -13,11 +13,7 @@ public static class SiloMetrics
 
     static SiloMetrics()
     {
-        var version = typeof(SiloMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        var commit = version.Contains('+', StringComparison.Ordinal) ? version[(version.IndexOf('+', StringComparison.Ordinal) + 1)..] : "unknown";
-        Meter.CreateObservableGauge("build_info", () => new Measurement<int>(1,
-            new KeyValuePair<string, object?>("version", version.Split('+')[0]), new KeyValuePair<string, object?>("commit", commit)),
-            description: "Always 1; the labels name the running build.");
+        BuildInfo.AddGauge(Meter, typeof(SiloMetrics).Assembly);
         Meter.CreateObservableGauge("outbox_depth", () => Interlocked.Read(ref _outboxDepth), unit: "{event}",
             description: "Outbox events not delivered yet (refreshed every few seconds).");
     }
