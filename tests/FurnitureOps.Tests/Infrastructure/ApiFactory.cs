@@ -10,11 +10,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly ILoggerProvider? _logs;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ApiFactory(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null)
+    public ApiFactory(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         _settings = settings;
         _logs = logs;
+        _services = services;
         UseKestrel(0);
     }
 
@@ -29,6 +31,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (_logs is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton(_logs));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 }

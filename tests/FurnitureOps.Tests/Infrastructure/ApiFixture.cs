@@ -53,7 +53,9 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>An API instance for any cluster id (one without silos answers 503 until one joins).</summary>
-    public ApiFactory CreateApi(string clusterId, IReadOnlyDictionary<string, string?>? overrides = null, ILoggerProvider? logs = null)
+    public ApiFactory CreateApi(
+        string clusterId, IReadOnlyDictionary<string, string?>? overrides = null, ILoggerProvider? logs = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -78,7 +80,7 @@ public sealed class ApiFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        var api = new ApiFactory(settings, logs);
+        var api = new ApiFactory(settings, logs, services);
         api.StartServer();
         return api;
     }

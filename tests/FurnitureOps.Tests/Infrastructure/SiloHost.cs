@@ -2,6 +2,7 @@ using FurnitureOps.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Tests.Infrastructure;
@@ -9,7 +10,8 @@ namespace FurnitureOps.Tests.Infrastructure;
 /// <summary>A real silo, built by the silo's own hosting code, on loopback ports of its own.</summary>
 public static class SiloHost
 {
-    public static async Task<WebApplication> StartAsync(string connectionString, string clusterId, ILoggerProvider? logs = null)
+    public static async Task<WebApplication> StartAsync(
+        string connectionString, string clusterId, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -28,6 +30,7 @@ public static class SiloHost
         }
 
         builder.AddFurnitureOpsSilo();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapOperationsEndpoints();
