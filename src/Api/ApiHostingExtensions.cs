@@ -3,7 +3,7 @@ using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
-using FurnitureOps.Api.Logging;
+using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.Telemetry;
 using Microsoft.AspNetCore.Http.Json;

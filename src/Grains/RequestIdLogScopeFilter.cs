@@ -4,20 +4,25 @@ using Microsoft.Extensions.Logging;
 namespace FurnitureOps.Grains;
 
 /// <summary>
-/// Puts the caller's request id (from Orleans' RequestContext) into the logging scope of every grain call,
-/// so each silo log line written while serving a request names that request.
+/// Puts the caller's request id (from Orleans' RequestContext), the grain and, for tenant-owned grains, the
+/// tenant into the logging scope of every grain call, so each silo log line names what it was serving.
 /// </summary>
 public sealed class RequestIdLogScopeFilter(ILogger<RequestIdLogScopeFilter> logger) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (RequestContext.Get(RequestContextKeys.RequestId) is not string requestId)
+        var scope = new Dictionary<string, object> { ["GrainId"] = context.TargetId.ToString() };
+        if (RequestContext.Get(RequestContextKeys.RequestId) is string requestId)
         {
-            await context.Invoke();
-            return;
+            scope["RequestId"] = requestId;
         }
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        if (context.TargetId.Key.ToString() is { } key && key.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash)
+        {
+            scope["Tenant"] = key[..slash];
+        }
+
+        using (logger.BeginScope(scope))
         {
             await context.Invoke();
         }

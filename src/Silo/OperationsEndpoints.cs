@@ -1,3 +1,4 @@
+using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Health;
 using HealthChecks.UI.Client;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -18,8 +19,7 @@ public static class OperationsEndpoints
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [Tags.Startup])
             .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: [Tags.Startup, Tags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [Tags.Ready])
-            .Add(new HealthCheckRegistration("shutdown", services => new ShutdownHealthCheck(
-                services.GetRequiredService<IHostApplicationLifetime>()), HealthStatus.Unhealthy, [Tags.Ready]));
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Tags.Ready]);
         return services;
     }
 
@@ -45,12 +45,4 @@ public static class OperationsEndpoints
         public const string Ready = "ready";
     }
 
-    /// <summary>Not ready once shutdown has begun, so load balancers stop sending work before the drain.</summary>
-    private sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
-                ? HealthCheckResult.Unhealthy("Shutting down.")
-                : HealthCheckResult.Healthy());
-    }
 }

@@ -3,6 +3,7 @@ using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.RatingSlips;
+using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
+        builder.AddFurnitureOpsLogging();
         builder.Services.AddSiloHealthChecks();
         builder.AddSiloTelemetry();
 

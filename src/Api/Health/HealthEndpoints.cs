@@ -1,3 +1,4 @@
+using FurnitureOps.ServiceDefaults;
 using HealthChecks.UI.Client;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,13 +34,4 @@ public static class HealthEndpoints
 
     private static HealthCheckOptions Report(Func<HealthCheckRegistration, bool> predicate) =>
         new() { Predicate = predicate, ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse };
-
-    /// <summary>Not ready once shutdown has begun, so load balancers stop sending requests before the drain.</summary>
-    private sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
-                ? HealthCheckResult.Unhealthy("Shutting down.")
-                : HealthCheckResult.Healthy());
-    }
 }

@@ -10,11 +10,11 @@ namespace FurnitureOps.Api.Http;
 /// tag, Orleans' RequestContext (so silo log lines carry it too), and a response header on every response,
 /// errors included.
 /// </summary>
-public sealed partial class RequestIdMiddleware(RequestDelegate next)
+public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public const string HeaderName = "X-Request-ID";
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         var offered = context.Request.Headers[HeaderName].ToString();
         var requestId = ValidRequestId().IsMatch(offered) ? offered : Guid.NewGuid().ToString("N");
@@ -28,7 +28,11 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next)
             return Task.CompletedTask;
         });
 
-        return next(context);
+        // The host opened its request scope with the connection-based id before this ran; this scope wins.
+        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        {
+            await next(context);
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]

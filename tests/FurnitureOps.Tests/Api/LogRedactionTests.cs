@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FurnitureOps.Api.Auth;
-using FurnitureOps.Api.Logging;
+using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Serilog;

@@ -28,7 +28,7 @@ public sealed class RequestIdTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
-    public async Task SiloLogLinesCarryTheRequestId()
+    public async Task SiloLogLinesCarryTheRequestIdTenantAndGrain()
     {
         await CreateSkuAsync(onHand: 10);
         var requestId = $"logged.{Guid.NewGuid():N}";
@@ -46,6 +46,8 @@ public sealed class RequestIdTests(ApiFixture api) : ApiTestBase(api)
         var commitFailure = Assert.Single(Fixture.SiloLogs.Entries, entry =>
             entry.Message.StartsWith("Commit of", StringComparison.Ordinal) && Equals(entry.Scope.GetValueOrDefault("RequestId"), requestId));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, commitFailure.Level);
+        Assert.Equal(Tenant, commitFailure.Scope.GetValueOrDefault("Tenant"));
+        Assert.Contains(Sku, commitFailure.Scope.GetValueOrDefault("GrainId")?.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

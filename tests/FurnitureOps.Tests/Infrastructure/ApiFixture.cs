@@ -73,7 +73,7 @@ public sealed class ApiFixture : IAsyncLifetime
             // Every anonymous request of the suite comes from 127.0.0.1 and shares one budget cluster-wide;
             // the budget test (ClusterRateLimitTests) runs its own cluster with the production default.
             ["RateLimits:Anonymous:PermitLimit"] = "1000",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -46,6 +46,16 @@ public sealed class CapturedLogs(LogLevel minimumLevel = LogLevel.Warning) : ILo
                     }
                 }
             }, scope);
+
+            // Events forwarded by Serilog carry their properties (request id, grain, tenant) in the state itself.
+            if (state is IEnumerable<KeyValuePair<string, object?>> properties)
+            {
+                foreach (var (name, value) in properties)
+                {
+                    scope[name] = value is Serilog.Events.ScalarValue scalar ? scalar.Value : value;
+                }
+            }
+
             owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), scope));
         }
     }

@@ -20,16 +20,16 @@ public static class SiloHost
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:SiloPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddFurnitureOpsSilo();
         if (logs is not null)
         {
-            builder.Logging.AddProvider(logs);
+            builder.Services.AddSingleton(logs); // Serilog forwards every (redacted) event to registered providers
         }
 
-        builder.AddFurnitureOpsSilo();
         services?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FurnitureOps.Api.Logging;
+namespace FurnitureOps.ServiceDefaults;
 
 /// <summary>
 /// What must never reach a log line, and how it is masked: by property name (passwords, secrets, tokens,

@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace FurnitureOps.Api.Logging;
+namespace FurnitureOps.ServiceDefaults;
 
 /// <summary>
 /// Masks secrets and personal data in every property of every log event (nested structures included) before any
