@@ -22,6 +22,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddFurnitureOpsApi(this WebApplicationBuilder builder)
     {
         builder.AddFurnitureOpsLogging();
+        builder.AddGracefulShutdown();
         builder.AddApiTelemetry();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

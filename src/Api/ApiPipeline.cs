@@ -6,6 +6,7 @@ using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.RatingSlips;
+using FurnitureOps.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -16,6 +17,7 @@ public static class ApiPipeline
     /// <summary>Middleware in order, then every endpoint the API serves.</summary>
     public static WebApplication UseFurnitureOpsApi(this WebApplication app)
     {
+        app.UseInFlightTracking();
         // Empty KnownProxies would mean "trust every proxy" to the middleware, so without configured trusted
         // proxies it is left out entirely and X-Forwarded-For is ignored.
         if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.TrustedProxies.Count > 0)

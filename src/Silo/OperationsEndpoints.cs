@@ -25,6 +25,7 @@ public static class OperationsEndpoints
 
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
+        app.UseInFlightTracking();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "furnitureops-silo", liveness = "/livez", startup = "/startupz", readiness = "/health/ready", metrics = "/metrics",

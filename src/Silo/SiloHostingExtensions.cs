@@ -26,6 +26,7 @@ public static class SiloHostingExtensions
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
         builder.AddFurnitureOpsLogging();
+        builder.AddGracefulShutdown();
         builder.Services.AddSiloHealthChecks();
         builder.AddSiloTelemetry();
 

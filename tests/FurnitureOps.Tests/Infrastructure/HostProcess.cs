@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace FurnitureOps.Tests.Infrastructure;
+
+/// <summary>A silo or API started as its own OS process from the build output, as in production, to be sent signals.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>dotnet {project}.dll</c> from <c>src/{folder}/bin/{configuration}/net10.0</c> with the given settings.</summary>
+    public static HostProcess Start(string folder, string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var testBin = AppContext.BaseDirectory; // tests/FurnitureOps.Tests/bin/{configuration}/net10.0/
+        var configuration = new DirectoryInfo(testBin).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(testBin, "..", "..", "..", "..", ".."));
+        var output = Path.Combine(root, "src", folder, "bin", configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet", $"{assembly}.dll")
+        {
+            WorkingDirectory = output,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {assembly}."));
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes or Ctrl-C would.</summary>
+    public void Terminate() => Process.Start("kill", $"-TERM {_process.Id}")!.WaitForExit();
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
