@@ -4,6 +4,7 @@ using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FurnitureOps.Grains;
@@ -20,6 +21,9 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton(provider =>
             NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton(GrainClock.System);
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(provider => new PostgresStorage(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();

@@ -9,7 +9,7 @@ namespace FurnitureOps.Silo;
 /// <summary>
 /// The silo's HTTP surface for operators. Health answers JSON with each check's status and duration:
 /// <c>/livez</c> (process alive), <c>/startupz</c> (migrations applied, silo joined) and <c>/health/ready</c>
-/// (PostgreSQL answers in time, silo active, not shutting down).
+/// (PostgreSQL answers in time, storage circuit closed, silo active, not shutting down).
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -19,6 +19,7 @@ public static class OperationsEndpoints
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [Tags.Startup])
             .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: [Tags.Startup, Tags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [Tags.Ready])
+            .AddCheck<StorageCircuitHealthCheck>("storage-circuit", tags: [Tags.Ready])
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Tags.Ready]);
         return services;
     }

@@ -1,16 +1,19 @@
 using FurnitureOps.Grains.Interfaces.Audit;
-using Npgsql;
+using FurnitureOps.Grains.Storage;
 using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Audit;
 
 /// <summary>Reads <c>audit_log</c> for one tenant. Stateless, so every silo runs local copies.</summary>
 [StatelessWorker]
-public sealed class AuditLogGrain(NpgsqlDataSource dataSource) : Grain, IAuditLogGrain
+public sealed class AuditLogGrain(PostgresStorage storage) : Grain, IAuditLogGrain
 {
-    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query)
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query) =>
+        await storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<AuditEntry>>(QueryOnceAsync(query, token)), CancellationToken.None);
+
+    private async Task<IReadOnlyList<AuditEntry>> QueryOnceAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = storage.DataSource.CreateCommand(
             """
             SELECT id, recorded_at, actor, action, entity_type, entity_id, before::text, after::text, request_id
             FROM audit_log
@@ -28,8 +31,8 @@ public sealed class AuditLogGrain(NpgsqlDataSource dataSource) : Grain, IAuditLo
         command.Parameters.Add(new() { Value = query.Limit });
 
         var entries = new List<AuditEntry>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new AuditEntry(
                 reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),

@@ -4,7 +4,7 @@ using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using FurnitureOps.Grains.Storage;
 using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Inventory;
@@ -15,7 +15,7 @@ namespace FurnitureOps.Grains.Inventory;
 /// </summary>
 [Reentrant]
 public sealed class SkuGrain(
-    NpgsqlDataSource dataSource,
+    PostgresStorage storage,
     IOptions<LedgerOptions> options,
     GrainClock clock,
     ILogger<SkuGrain> logger) : Grain, ISkuGrain
@@ -27,7 +27,7 @@ public sealed class SkuGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (var tenantId, _sku) = TenantKey.Parse(this.GetPrimaryKeyString());
-        _store = new SkuLedgerStore(dataSource, tenantId, _sku);
+        _store = new SkuLedgerStore(storage, tenantId, _sku);
         _ledger = new LedgerWritePath<SkuState, SkuCommand, SkuReply>(
             new SkuRules(_sku), _store, options.Value, clock.Time, this.DeactivateOnIdle, logger);
         await _ledger.LoadAsync(cancellationToken);

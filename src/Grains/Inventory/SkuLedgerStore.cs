@@ -6,10 +6,13 @@ using Npgsql;
 namespace FurnitureOps.Grains.Inventory;
 
 /// <summary>The SKU's own tables: <c>inventory_items</c> (state row) and <c>inventory_ledger</c>. <see cref="PostgresLedgerStore{TState,TCommand,TReply}.EntityId"/> is the SKU code.</summary>
-public sealed class SkuLedgerStore(NpgsqlDataSource dataSource, string tenantId, string sku)
-    : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(dataSource, tenantId, $"sku:{sku}", "sku", sku)
+public sealed class SkuLedgerStore(PostgresStorage storage, string tenantId, string sku)
+    : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(storage, tenantId, $"sku:{sku}", "sku", sku)
 {
-    public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<SkuLedgerEntry>>(ReadLedgerOnceAsync(afterVersion, limit, token)), cancellationToken);
+
+    private async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand(
             """

@@ -7,14 +7,17 @@ using Npgsql;
 namespace FurnitureOps.Grains.Loyalty;
 
 /// <summary>A player's own tables: <c>loyalty_players</c> (state row) and <c>loyalty_ledger</c>. EntityId is the player id.</summary>
-public sealed class PlayerLedgerStore(NpgsqlDataSource dataSource, string tenantId, string playerId, TierLadder tiers)
-    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(dataSource, tenantId, $"player:{playerId}", "player", playerId)
+public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, string playerId, TierLadder tiers)
+    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(storage, tenantId, $"player:{playerId}", "player", playerId)
 {
     private const string EntryColumns =
         "version, operation, points, balance_before, balance_after, tier_before, tier_after, lifetime_after, " +
         "reason, source_reference, staff_id, correlation_id, recorded_at";
 
-    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<LoyaltyEntry>>(ReadLedgerOnceAsync(afterVersion, limit, token)), cancellationToken);
+
+    private async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand(
             $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND version > $3 ORDER BY version LIMIT $4");

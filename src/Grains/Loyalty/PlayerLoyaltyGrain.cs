@@ -4,7 +4,7 @@ using FurnitureOps.Grains.Interfaces.Loyalty;
 using FurnitureOps.Grains.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using FurnitureOps.Grains.Storage;
 using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Loyalty;
@@ -15,7 +15,7 @@ namespace FurnitureOps.Grains.Loyalty;
 /// </summary>
 [Reentrant]
 public sealed class PlayerLoyaltyGrain(
-    NpgsqlDataSource dataSource,
+    PostgresStorage storage,
     IOptions<LedgerOptions> ledgerOptions,
     IOptions<LoyaltyOptions> loyaltyOptions,
     GrainClock clock,
@@ -29,7 +29,7 @@ public sealed class PlayerLoyaltyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (var tenantId, _playerId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        _store = new PlayerLedgerStore(dataSource, tenantId, _playerId, _tiers);
+        _store = new PlayerLedgerStore(storage, tenantId, _playerId, _tiers);
         _ledger = new LedgerWritePath<PlayerState, LoyaltyCommand, LoyaltyReply>(
             new LoyaltyRules(_playerId, _tiers), _store, ledgerOptions.Value, clock.Time, this.DeactivateOnIdle, logger);
         await _ledger.LoadAsync(cancellationToken);

@@ -10,7 +10,7 @@ namespace FurnitureOps.Grains.Storage;
 /// The idempotency <c>scope</c> names the target grain inside the tenant (e.g. <c>sku:TABLE-1</c>).
 /// </summary>
 public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
-    NpgsqlDataSource dataSource,
+    PostgresStorage storage,
     string tenantId,
     string scope,
     string entityType,
@@ -19,7 +19,9 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
 {
     private const string UniqueViolation = "23505";
 
-    protected NpgsqlDataSource DataSource { get; } = dataSource;
+    protected PostgresStorage Storage { get; } = storage;
+
+    protected NpgsqlDataSource DataSource => Storage.DataSource;
 
     public string TenantId { get; } = tenantId;
 
@@ -28,15 +30,20 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
     /// <summary>The entity's own id within the tenant (the SKU code, the player id).</summary>
     protected string EntityId { get; } = entityId;
 
-    public async Task<LedgerSnapshot<TState, TReply>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var state = await LoadStateAsync(connection, cancellationToken);
-        var records = await IdempotencyRows.LoadLiveAsync<TReply>(connection, TenantId, scope, now, cancellationToken);
-        return new LedgerSnapshot<TState, TReply>(state, records);
-    }
+    public async Task<LedgerSnapshot<TState, TReply>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(async token =>
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(token);
+            var state = await LoadStateAsync(connection, token);
+            var records = await IdempotencyRows.LoadLiveAsync<TReply>(connection, TenantId, scope, now, token);
+            return new LedgerSnapshot<TState, TReply>(state, records);
+        }, cancellationToken);
 
-    public async Task CommitAsync(LedgerCommit<TState, TCommand, TReply> commit, CancellationToken cancellationToken)
+    // Never retried here: if the outcome of a commit is unknown, the write path retires the activation instead.
+    public async Task CommitAsync(LedgerCommit<TState, TCommand, TReply> commit, CancellationToken cancellationToken) =>
+        await Storage.Writes.ExecuteAsync(token => new ValueTask(CommitOnceAsync(commit, token)), cancellationToken);
+
+    private async Task CommitOnceAsync(LedgerCommit<TState, TCommand, TReply> commit, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -23,7 +23,7 @@ public sealed class HealthModelTests(ApiFixture api)
     [Theory]
     [InlineData("/livez", new string[0])]
     [InlineData("/startupz", new[] { "migrations", "cluster" })]
-    [InlineData("/health/ready", new[] { "postgres", "cluster", "shutdown" })]
+    [InlineData("/health/ready", new[] { "postgres", "storage-circuit", "cluster", "shutdown" })]
     public async Task SiloHealthEndpointsReportEachCheck(string path, string[] checks)
     {
         using var silo = new HttpClient { BaseAddress = new Uri(api.Silo.Urls.First()) };

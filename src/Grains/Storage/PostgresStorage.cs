@@ -1,0 +1,101 @@
+using System.ComponentModel.DataAnnotations;
+using Npgsql;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace FurnitureOps.Grains.Storage;
+
+/// <summary>Bounds on every PostgreSQL call the grains make (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Longest a single database call may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries of a failed read (never of a commit: an ambiguous commit retires the activation instead).</summary>
+    [Range(0, 10)]
+    public int ReadRetries { get; set; } = 2;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Share of failed calls within the sampling window that opens the breaker.</summary>
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed in the window before the breaker may open.</summary>
+    [Range(2, 10_000)]
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open breaker answers "unavailable" at once before letting a trial call through.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// The grains' way to PostgreSQL: the data source plus resilience. Every call is bounded by a timeout and goes
+/// through one circuit breaker per silo (while it is open, calls fail at once and callers get the retryable
+/// 503 <c>storage_unavailable</c>); reads are also retried with jittered backoff. Only infrastructure faults
+/// count as failures — a constraint violation or a version conflict is an answer, not an outage.
+/// </summary>
+public sealed class PostgresStorage
+{
+    public PostgresStorage(NpgsqlDataSource dataSource, StorageOptions options)
+    {
+        DataSource = dataSource;
+        var shouldHandle = new PredicateBuilder().Handle<Exception>(IsInfrastructureFailure);
+        Writes = new ResiliencePipelineBuilder()
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = shouldHandle,
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakDuration,
+                StateProvider = Breaker,
+            })
+            .AddTimeout(options.CommandTimeout)
+            .Build();
+        Reads = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(error => error is not BrokenCircuitException && IsInfrastructureFailure(error)),
+                MaxRetryAttempts = Math.Max(1, options.ReadRetries),
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddPipeline(Writes)
+            .Build();
+        if (options.ReadRetries == 0)
+        {
+            Reads = Writes;
+        }
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>For commits and other single-shot writes: breaker and timeout, no retry.</summary>
+    public ResiliencePipeline Writes { get; }
+
+    /// <summary>For reads and idempotent inserts: retries, then breaker and timeout.</summary>
+    public ResiliencePipeline Reads { get; }
+
+    /// <summary>The breaker's state, for readiness.</summary>
+    public CircuitBreakerStateProvider Breaker { get; } = new();
+
+    // Connection failures (class 08), shutdowns (57P), exhausted resources (53), timeouts and I/O errors.
+    private static bool IsInfrastructureFailure(Exception error) => error switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) ||
+            postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("53", StringComparison.Ordinal),
+        NpgsqlException or TimeoutException or TimeoutRejectedException => true,
+        _ => false,
+    };
+}
