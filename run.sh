@@ -18,7 +18,8 @@ pids=()
 pg_started=""
 cleanup() {
   trap - INT TERM EXIT
-  echo; echo "Stopping..."
+  trap '' PIPE # stdout may be gone (a pipe closed by Ctrl-C); stopping must not depend on it
+  { echo; echo "Stopping..."; } 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -n "$pg_started" ]; then as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -m fast stop >/dev/null || true; fi
@@ -64,17 +65,19 @@ fi
 
 echo "Building..."
 dotnet build FurnitureOps.sln -c Release -nologo -v quiet >"$DATA/logs/build.log" 2>&1 || { cat "$DATA/logs/build.log"; exit 1; }
-SILO_DLL=src/Silo/bin/Release/net10.0/FurnitureOps.Silo.dll
-API_DLL=src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
+SILO_DLL=$PWD/src/Silo/bin/Release/net10.0/FurnitureOps.Silo.dll
+API_DLL=$PWD/src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
 
 export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
 ConnectionStrings__Migrations="$MIGRATIONS" dotnet "$SILO_DLL" migrate
 export ConnectionStrings__Postgres="$CONNECTION"
 
+# Content roots are the build outputs, so each process finds its appsettings.json.
 Orleans__SiloPort=$ORLEANS_SILO_PORT Orleans__GatewayPort=$ORLEANS_GATEWAY_PORT ASPNETCORE_URLS="http://127.0.0.1:$SILO_OPS_PORT" \
-  dotnet "$SILO_DLL" >"$DATA/logs/silo.log" 2>&1 &
+  ASPNETCORE_CONTENTROOT="$(dirname "$SILO_DLL")" dotnet "$SILO_DLL" >"$DATA/logs/silo.log" 2>&1 &
 pids+=($!)
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" dotnet "$API_DLL" >"$DATA/logs/api.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_CONTENTROOT="$(dirname "$API_DLL")" \
+  dotnet "$API_DLL" >"$DATA/logs/api.log" 2>&1 &
 pids+=($!)
 
 echo "Waiting for the API to reach the cluster..."

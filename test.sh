@@ -31,6 +31,19 @@ fi
 export FURNITUREOPS_PROMTOOL="${FURNITUREOPS_PROMTOOL:-}"
 [ -n "$FURNITUREOPS_PROMTOOL" ] || echo "promtool unavailable: the exposition-format test will say it was skipped"
 
+# Throwaway servers live under one folder per run; whatever a crashed or killed test host leaves there is
+# stopped and removed when this script ends.
+FURNITUREOPS_TEST_PG_ROOT=$(mktemp -d /tmp/furnitureops-test-run-XXXXXX)
+export FURNITUREOPS_TEST_PG_ROOT
+chmod 755 "$FURNITUREOPS_TEST_PG_ROOT"
+sweep_test_servers() {
+  for data in "$FURNITUREOPS_TEST_PG_ROOT"/furnitureops-test-pg-*; do
+    [ -f "$data/postmaster.pid" ] && as_pg_user "${FURNITUREOPS_PG_BIN:-$(pg_bin_dir)}/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1
+  done
+  rm -rf "$FURNITUREOPS_TEST_PG_ROOT"
+}
+trap sweep_test_servers EXIT
+
 results=TestResults
 rm -rf "$results"
 if ! dotnet build FurnitureOps.sln -c Release -nologo -v quiet; then

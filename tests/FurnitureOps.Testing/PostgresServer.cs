@@ -41,7 +41,9 @@ public sealed class PostgresServer
                 .Where(dir => File.Exists(Path.Combine(dir, "initdb"))).Order().LastOrDefault()
               ?? throw new InvalidOperationException("No PostgreSQL server binaries; run ./test.sh, which installs them.");
 
-        var data = Directory.CreateTempSubdirectory("furnitureops-test-pg-").FullName;
+        // Under FURNITUREOPS_TEST_PG_ROOT when test.sh sets it, so test.sh can sweep servers a killed run left behind.
+        var root = Environment.GetEnvironmentVariable("FURNITUREOPS_TEST_PG_ROOT") is { Length: > 0 } runRoot ? runRoot : Path.GetTempPath();
+        var data = Directory.CreateDirectory(Path.Combine(root, $"furnitureops-test-pg-{Guid.NewGuid():N}")).FullName;
         await OwnAsync(data);
         var port = Ports.Free();
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
