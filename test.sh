@@ -31,6 +31,14 @@ fi
 export FURNITUREOPS_PROMTOOL="${FURNITUREOPS_PROMTOOL:-}"
 [ -n "$FURNITUREOPS_PROMTOOL" ] || echo "promtool unavailable: the exposition-format test will say it was skipped"
 
+# Headless Chromium loads the Orleans dashboard in one test; installed from Debian's packages when missing.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing chromium for the dashboard test..."
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 || true
+fi
+export FURNITUREOPS_CHROMIUM="$(command -v chromium || true)"
+[ -n "$FURNITUREOPS_CHROMIUM" ] || echo "chromium unavailable: the dashboard browser test will say it was skipped"
+
 # Throwaway servers live under one folder per run; whatever a crashed or killed test host leaves there is
 # stopped and removed when this script ends.
 FURNITUREOPS_TEST_PG_ROOT=$(mktemp -d /tmp/furnitureops-test-run-XXXXXX)

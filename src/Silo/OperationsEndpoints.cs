@@ -30,11 +30,13 @@ public static class OperationsEndpoints
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "furnitureops-silo", liveness = "/livez", startup = "/startupz", readiness = "/health/ready", metrics = "/metrics",
+            dashboard = DashboardAccess.Path,
         }));
         app.MapHealthChecks("/livez", Report(_ => false));
         app.MapHealthChecks("/startupz", Report(check => check.Tags.Contains(Tags.Startup)));
         app.MapHealthChecks("/health/ready", Report(check => check.Tags.Contains(Tags.Ready)));
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapProtectedDashboard();
         return app;
     }
 

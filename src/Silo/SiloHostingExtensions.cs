@@ -8,6 +8,7 @@ using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace FurnitureOps.Silo;
 
@@ -40,6 +41,7 @@ public static class SiloHostingExtensions
                 endpoints.GatewayPort = configured.Value.GatewayPort;
             });
             silo.AddActivityPropagation();
+            silo.AddDashboard();
             silo.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
                 clustering.Invariant = "Npgsql";

@@ -11,9 +11,10 @@ namespace FurnitureOps.Tests.Infrastructure;
 public static class SiloHost
 {
     public static async Task<WebApplication> StartAsync(
-        string connectionString, string clusterId, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
+        string connectionString, string clusterId, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null,
+        string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
@@ -23,6 +24,7 @@ public static class SiloHost
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddFurnitureOpsSilo();
         if (logs is not null)
