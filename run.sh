@@ -91,8 +91,8 @@ TOKEN=$(dotnet "$API_DLL" dev-token --tenant demo --sub dev)
 cat <<INFO
 
 FurnitureOps is running.
-  API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json)
-  Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /livez)
+  API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json, /metrics)
+  Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /startupz, /livez, /metrics, /dashboard)
   Logs            .data/logs/{silo,api}.log
 
 Development token (tenant demo, every scope, 12 h):

@@ -5,7 +5,7 @@ using System.Text;
 namespace FurnitureOps.Silo;
 
 /// <summary>Credentials for the Orleans dashboard outside Development (configuration section <c>Dashboard</c>).</summary>
-public sealed class DashboardOptions
+public sealed class DashboardCredentials
 {
     public string? Username { get; set; }
 
@@ -26,7 +26,7 @@ public static class DashboardAccess
 
     public static WebApplication MapProtectedDashboard(this WebApplication app)
     {
-        var options = app.Configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions();
+        var options = app.Configuration.GetSection("Dashboard").Get<DashboardCredentials>() ?? new DashboardCredentials();
         if (!app.Environment.IsDevelopment())
         {
             if (!options.HasCredentials)
@@ -51,7 +51,7 @@ public static class DashboardAccess
         return app;
     }
 
-    private static bool Authorized(HttpRequest request, DashboardOptions options)
+    private static bool Authorized(HttpRequest request, DashboardCredentials options)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,6 @@
+using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Loyalty;
+using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Health;
 using HealthChecks.UI.Client;
@@ -8,7 +11,7 @@ namespace FurnitureOps.Silo;
 
 /// <summary>
 /// The silo's HTTP surface for operators. Health answers JSON with each check's status and duration:
-/// <c>/livez</c> (process alive), <c>/startupz</c> (migrations applied, silo joined) and <c>/health/ready</c>
+/// <c>/livez</c> (process alive), <c>/startupz</c> (migrations applied, configuration valid, silo joined) and <c>/health/ready</c>
 /// (PostgreSQL answers in time, storage circuit closed, silo active, not shutting down).
 /// </summary>
 public static class OperationsEndpoints
@@ -17,6 +20,8 @@ public static class OperationsEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [Tags.Startup])
+            .AddConfigurationCheck([Tags.Startup], typeof(ClusterEndpointOptions), typeof(LedgerOptions), typeof(LoyaltyOptions),
+                typeof(StorageOptions), typeof(ShutdownOptions))
             .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: [Tags.Startup, Tags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [Tags.Ready])
             .AddCheck<StorageCircuitHealthCheck>("storage-circuit", tags: [Tags.Ready])

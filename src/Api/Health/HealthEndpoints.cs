@@ -1,3 +1,6 @@
+using FurnitureOps.Api.Auth;
+using FurnitureOps.Api.Loyalty;
+using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.ServiceDefaults;
 using HealthChecks.UI.Client;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,7 +10,7 @@ namespace FurnitureOps.Api.Health;
 
 /// <summary>
 /// The API's health model, as JSON with each check's status and duration, unauthenticated and not rate
-/// limited: <c>/livez</c> (process alive), <c>/startupz</c> (cluster client connected) and <c>/health/ready</c>
+/// limited: <c>/livez</c> (process alive), <c>/startupz</c> (configuration valid, cluster client connected) and <c>/health/ready</c>
 /// (cluster reachable, PostgreSQL answers, not shutting down).
 /// </summary>
 public static class HealthEndpoints
@@ -19,6 +22,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [Startup, Ready])
+            .AddConfigurationCheck([Startup], typeof(AuthOptions), typeof(HmacOptions), typeof(RateLimitOptions),
+                typeof(LoyaltyApiOptions), typeof(ShutdownOptions))
             .AddCheck<StorageHealthCheck>("postgres", tags: [Ready])
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Ready]);
         return services;

@@ -24,6 +24,12 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
                     "The change was not committed. Resend it with the same Idempotency-Key.");
                 return true;
 
+            case OverloadedException:
+                LogUnavailable(logger, ProblemCodes.Overloaded, exception);
+                await ServiceUnavailable.WriteAsync(httpContext, ProblemCodes.Overloaded,
+                    "Too much work is queued for this item; nothing was applied. Retry shortly with the same Idempotency-Key.");
+                return true;
+
             // Gateway lost, silo gone, no compatible silo while the cluster shuts down, or no answer in time.
             case OrleansException or TimeoutException:
                 LogUnavailable(logger, ProblemCodes.ClusterUnavailable, exception);

@@ -13,6 +13,7 @@ public static class ProblemCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string StorageUnavailable = "storage_unavailable";
     public const string ClusterUnavailable = "cluster_unavailable";
+    public const string Overloaded = "overloaded";
     public const string InternalError = "internal_error";
     public const string RewardExceedsLimit = "reward_exceeds_limit";
     public const string RateLimited = "rate_limited";

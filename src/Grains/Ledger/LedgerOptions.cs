@@ -12,4 +12,8 @@ public sealed class LedgerOptions
     /// <summary>Upper bound on commands per flush, so one transaction stays small under a flood.</summary>
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Commands one entity may have waiting; more are refused at once (503 <c>overloaded</c>) rather than queued.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueueLength { get; set; } = 10_000;
 }

@@ -8,7 +8,8 @@ namespace FurnitureOps.Grains.Ledger;
 /// <summary>
 /// The write path every ledger grain (SKU, player balance) uses. Start reading the code base here.
 /// <list type="number">
-/// <item>Commands queue while a flush is in progress; one flush takes everything queued (up to a bound).</item>
+/// <item>Commands queue while a flush is in progress (at most <see cref="LedgerOptions.MaxQueueLength"/>; more are
+/// refused at once); one flush takes everything queued (up to <see cref="LedgerOptions.MaxBatchSize"/>).</item>
 /// <item>Per command, in arrival order: idempotency check (replay or key reused), then the entity's rules
 /// against the working state, which includes the earlier commands of the same batch (<see cref="LedgerBatch{TState,TCommand,TReply}"/>).</item>
 /// <item>ONE transaction per flush writes state row (guarded by version), ledger, audit, outbox and
@@ -72,6 +73,12 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
         {
             return Task.FromException<CommandOutcome<TReply>>(new StorageUnavailableException(
                 "This activation is retiring after a failed commit; retry the request."));
+        }
+
+        if (_queue.Count >= options.MaxQueueLength)
+        {
+            return Task.FromException<CommandOutcome<TReply>>(new OverloadedException(
+                $"{_queue.Count} commands are already waiting for this {store.EntityType}; retry shortly."));
         }
 
         var pending = new PendingCommand<TCommand, TReply>(command, context);

@@ -11,7 +11,7 @@ public sealed class HealthModelTests(ApiFixture api)
 {
     [Theory]
     [InlineData("/livez", new string[0])]
-    [InlineData("/startupz", new[] { "cluster" })]
+    [InlineData("/startupz", new[] { "configuration", "cluster" })]
     [InlineData("/health/ready", new[] { "cluster", "postgres", "shutdown" })]
     public async Task ApiHealthEndpointsReportEachCheck(string path, string[] checks)
     {
@@ -22,7 +22,7 @@ public sealed class HealthModelTests(ApiFixture api)
 
     [Theory]
     [InlineData("/livez", new string[0])]
-    [InlineData("/startupz", new[] { "migrations", "cluster" })]
+    [InlineData("/startupz", new[] { "migrations", "configuration", "cluster" })]
     [InlineData("/health/ready", new[] { "postgres", "storage-circuit", "cluster", "shutdown" })]
     public async Task SiloHealthEndpointsReportEachCheck(string path, string[] checks)
     {
