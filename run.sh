@@ -68,6 +68,8 @@ dotnet build FurnitureOps.sln -c Release -nologo -v quiet >"$DATA/logs/build.log
 SILO_DLL=$PWD/src/Silo/bin/Release/net10.0/FurnitureOps.Silo.dll
 API_DLL=$PWD/src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
 
+# Local development: readable console logs and an open dashboard (everything listens on 127.0.0.1 only).
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
 ConnectionStrings__Migrations="$MIGRATIONS" dotnet "$SILO_DLL" migrate
 export ConnectionStrings__Postgres="$CONNECTION"
