@@ -54,26 +54,12 @@ public sealed class SkuLedgerStore(PostgresStorage storage, string tenantId, str
             : SkuState.None;
     }
 
-    protected override NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, SkuState final)
-    {
-        var command = committedVersion == 0
-            ? Statement(
-                """
-                INSERT INTO inventory_items (tenant_id, sku, name, on_hand, sold, version, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-                ON CONFLICT (tenant_id, sku) DO NOTHING
-                """,
-                TenantId, EntityId, final.Name, final.OnHand, final.Sold, final.Version, final.UpdatedAt)
-            : Statement(
-                """
-                UPDATE inventory_items
-                SET name = $3, on_hand = $4, sold = $5, version = $6, updated_at = $7
-                WHERE tenant_id = $1 AND sku = $2 AND version = $8
-                """,
-                TenantId, EntityId, final.Name, final.OnHand, final.Sold, final.Version, final.UpdatedAt, committedVersion);
-        batch.BatchCommands.Add(command);
-        return command;
-    }
+    protected override string StateTable => "inventory_items";
+
+    protected override string KeyColumn => "sku";
+
+    protected override IReadOnlyList<(string Column, object? Value)> StateColumns(SkuState state) =>
+        [("name", state.Name), ("on_hand", state.OnHand), ("sold", state.Sold), ("updated_at", state.UpdatedAt)];
 
     protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<SkuState, SkuCommand> effect)
     {

@@ -65,26 +65,12 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, 
         return state with { ByBusinessKey = index.ToImmutable() };
     }
 
-    protected override NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, PlayerState final)
-    {
-        var command = committedVersion == 0
-            ? Statement(
-                """
-                INSERT INTO loyalty_players (tenant_id, player_id, balance, lifetime_points, tier, version, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-                ON CONFLICT (tenant_id, player_id) DO NOTHING
-                """,
-                TenantId, EntityId, final.Balance, final.LifetimePoints, final.Tier, final.Version, final.UpdatedAt)
-            : Statement(
-                """
-                UPDATE loyalty_players
-                SET balance = $3, lifetime_points = $4, tier = $5, version = $6, updated_at = $7
-                WHERE tenant_id = $1 AND player_id = $2 AND version = $8
-                """,
-                TenantId, EntityId, final.Balance, final.LifetimePoints, final.Tier, final.Version, final.UpdatedAt, committedVersion);
-        batch.BatchCommands.Add(command);
-        return command;
-    }
+    protected override string StateTable => "loyalty_players";
+
+    protected override string KeyColumn => "player_id";
+
+    protected override IReadOnlyList<(string Column, object? Value)> StateColumns(PlayerState state) =>
+        [("balance", state.Balance), ("lifetime_points", state.LifetimePoints), ("tier", state.Tier), ("updated_at", state.UpdatedAt)];
 
     protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<PlayerState, LoyaltyCommand> effect)
     {

@@ -89,14 +89,54 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
     /// <summary>Reads the entity's state row, or returns the empty state (version 0) if there is none.</summary>
     protected abstract Task<TState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Adds the guarded state write: an insert when <paramref name="committedVersion"/> is 0, otherwise an
-    /// update that only matches the row still at that version. Must affect exactly one row.
-    /// </summary>
-    protected abstract NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, TState final);
+    /// <summary>The entity's state table, keyed (<c>tenant_id</c>, <see cref="KeyColumn"/>), with <c>version</c>, <c>created_at</c> and <c>updated_at</c>.</summary>
+    protected abstract string StateTable { get; }
+
+    /// <summary>The entity's key column in <see cref="StateTable"/>.</summary>
+    protected abstract string KeyColumn { get; }
+
+    /// <summary>The state row's own columns and values, <c>updated_at</c> included (not tenant, key or version).</summary>
+    protected abstract IReadOnlyList<(string Column, object? Value)> StateColumns(TState state);
 
     /// <summary>Adds the entity's ledger row for one effect, with its values before and after.</summary>
     protected abstract void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<TState, TCommand> effect);
+
+    /// <summary>
+    /// The version guard, for every entity: an insert when <paramref name="committedVersion"/> is 0 (nothing if the
+    /// row appeared meanwhile), otherwise an update that only matches the row still at that version. The caller
+    /// refuses the commit unless it affected exactly one row.
+    /// </summary>
+    private NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, TState final)
+    {
+        var columns = StateColumns(final);
+        var values = new List<object?> { TenantId, EntityId };
+        values.AddRange(columns.Select(column => column.Value));
+        values.Add(final.Version);
+        var version = $"${values.Count}";
+        string sql;
+        if (committedVersion == 0)
+        {
+            var updatedAt = $"${columns.ToList().FindIndex(column => column.Column == "updated_at") + 3}";
+            sql = $"""
+                INSERT INTO {StateTable} (tenant_id, {KeyColumn}, {string.Join(", ", columns.Select(c => c.Column))}, version, created_at)
+                VALUES ($1, $2, {string.Join(", ", columns.Select((_, i) => $"${i + 3}"))}, {version}, {updatedAt})
+                ON CONFLICT (tenant_id, {KeyColumn}) DO NOTHING
+                """;
+        }
+        else
+        {
+            values.Add(committedVersion);
+            sql = $"""
+                UPDATE {StateTable}
+                SET {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 3}"))}, version = {version}
+                WHERE tenant_id = $1 AND {KeyColumn} = $2 AND version = ${values.Count}
+                """;
+        }
+
+        var command = Statement(sql, [.. values]);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
 
     /// <summary>The snapshot written to audit <c>before</c>/<c>after</c>; null where the entity did not exist.</summary>
     protected abstract object? AuditSnapshot(TState state);
