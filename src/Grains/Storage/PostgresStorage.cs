@@ -62,21 +62,19 @@ public sealed class PostgresStorage
             })
             .AddTimeout(options.CommandTimeout)
             .Build();
-        Reads = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(error => error is not BrokenCircuitException && IsInfrastructureFailure(error)),
-                MaxRetryAttempts = Math.Max(1, options.ReadRetries),
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            })
-            .AddPipeline(Writes)
-            .Build();
-        if (options.ReadRetries == 0)
-        {
-            Reads = Writes;
-        }
+        Reads = options.ReadRetries == 0
+            ? Writes
+            : new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(error => error is not BrokenCircuitException && IsInfrastructureFailure(error)),
+                    MaxRetryAttempts = options.ReadRetries,
+                    Delay = options.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
+                .AddPipeline(Writes)
+                .Build();
     }
 
     public NpgsqlDataSource DataSource { get; }
