@@ -19,6 +19,10 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
 {
     private const string UniqueViolation = "23505";
 
+    // The state statements depend only on the entity's table and columns: built on first use, then reused.
+    private string? _insertStateSql;
+    private string? _updateStateSql;
+
     protected PostgresStorage Storage { get; } = storage;
 
     protected NpgsqlDataSource DataSource => Storage.DataSource;
@@ -109,33 +113,37 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
     private NpgsqlBatchCommand AddStateWrite(NpgsqlBatch batch, long committedVersion, TState final)
     {
         var columns = StateColumns(final);
-        var values = new List<object?> { TenantId, EntityId };
-        values.AddRange(columns.Select(column => column.Value));
-        values.Add(final.Version);
-        var version = $"${values.Count}";
+        List<object?> values = [TenantId, EntityId, .. columns.Select(column => column.Value), final.Version];
         string sql;
         if (committedVersion == 0)
         {
-            var updatedAt = $"${columns.ToList().FindIndex(column => column.Column == "updated_at") + 3}";
-            sql = $"""
-                INSERT INTO {StateTable} (tenant_id, {KeyColumn}, {string.Join(", ", columns.Select(c => c.Column))}, version, created_at)
-                VALUES ($1, $2, {string.Join(", ", columns.Select((_, i) => $"${i + 3}"))}, {version}, {updatedAt})
-                ON CONFLICT (tenant_id, {KeyColumn}) DO NOTHING
-                """;
+            sql = _insertStateSql ??= BuildStateSql([.. columns.Select(column => column.Column)], insert: true);
         }
         else
         {
+            sql = _updateStateSql ??= BuildStateSql([.. columns.Select(column => column.Column)], insert: false);
             values.Add(committedVersion);
-            sql = $"""
-                UPDATE {StateTable}
-                SET {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 3}"))}, version = {version}
-                WHERE tenant_id = $1 AND {KeyColumn} = $2 AND version = ${values.Count}
-                """;
         }
 
         var command = Statement(sql, [.. values]);
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private string BuildStateSql(List<string> columns, bool insert)
+    {
+        var version = $"${columns.Count + 3}";
+        return insert
+            ? $"""
+                INSERT INTO {StateTable} (tenant_id, {KeyColumn}, {string.Join(", ", columns)}, version, created_at)
+                VALUES ($1, $2, {string.Join(", ", columns.Select((_, i) => $"${i + 3}"))}, {version}, ${columns.IndexOf("updated_at") + 3})
+                ON CONFLICT (tenant_id, {KeyColumn}) DO NOTHING
+                """
+            : $"""
+                UPDATE {StateTable}
+                SET {string.Join(", ", columns.Select((column, i) => $"{column} = ${i + 3}"))}, version = {version}
+                WHERE tenant_id = $1 AND {KeyColumn} = $2 AND version = ${columns.Count + 4}
+                """;
     }
 
     /// <summary>The snapshot written to audit <c>before</c>/<c>after</c>; null where the entity did not exist.</summary>
