@@ -22,11 +22,25 @@ public sealed class HmacClient
 }
 
 /// <summary>HMAC-signed machine traffic (configuration section <c>Hmac</c>): <c>Hmac:Keys:{keyId}:Secret</c> etc.</summary>
-public sealed class HmacOptions
+public sealed class HmacOptions : IValidatableObject
 {
     public Dictionary<string, HmacClient> Keys { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How far <c>X-Timestamp</c> may be from the server's clock, either way.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan AllowedSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    // Data-annotation validation does not descend into the dictionary, so each client is validated here.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (keyId, client) in Keys)
+        {
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(client, new ValidationContext(client), results, validateAllProperties: true);
+            foreach (var result in results)
+            {
+                yield return new ValidationResult($"Hmac key '{keyId}': {result.ErrorMessage}", result.MemberNames);
+            }
+        }
+    }
 }

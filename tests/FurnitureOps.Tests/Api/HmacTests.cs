@@ -84,6 +84,19 @@ public sealed class HmacTests(ApiFixture api)
         await AssertNothingWrittenAsync();
     }
 
+    [Fact]
+    public void AKeyWithAShortSecretIsRejectedByConfigurationValidation()
+    {
+        var options = new HmacOptions { Keys = { ["weak"] = new HmacClient { Secret = "too-short", TenantId = "t", Scopes = "inventory:read" } } };
+
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+            options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
+
+        Assert.False(valid);
+        Assert.Contains(results, result => result.ErrorMessage!.Contains("'weak'", StringComparison.Ordinal));
+    }
+
     private async Task AssertRefusedAsync(HttpRequestMessage request, string code)
     {
         await (await SendAsync(request)).AssertProblemAsync(401, code);
