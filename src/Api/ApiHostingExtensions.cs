@@ -3,6 +3,7 @@ using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
+using FurnitureOps.Api.Loyalty;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.Telemetry;
@@ -48,6 +49,7 @@ public static class ApiHostingExtensions
         builder.Services.AddApiHealthChecks();
 
         builder.Services.AddFurnitureOpsAuth();
+        builder.Services.AddOptions<LoyaltyApiOptions>().BindConfiguration("Loyalty").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddFurnitureOpsRateLimits();
         builder.AddFurnitureOpsClusterClient();
         return builder;

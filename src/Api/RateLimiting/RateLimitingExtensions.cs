@@ -23,7 +23,6 @@ public static class RateLimitingExtensions
     public static IServiceCollection AddFurnitureOpsRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LoyaltyApiOptions>().BindConfiguration("Loyalty").ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((forwarded, limits) =>
         {
