@@ -1,5 +1,7 @@
+using FurnitureOps.Grains.Events;
 using FurnitureOps.Grains.Ledger;
 using FurnitureOps.Grains.Loyalty;
+using FurnitureOps.Grains.Pos;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +46,12 @@ public static class GrainServiceCollectionExtensions
             .BindConfiguration("Loyalty")
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<PosOptions>()
+            .BindConfiguration("Pos")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<OutboxBacklog>();
+        services.TryAddSingleton<PosIntakeGate>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Loyalty;
+using FurnitureOps.Grains.Pos;
 using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Telemetry;
@@ -47,20 +48,23 @@ public static class SiloHostingExtensions
                 clustering.Invariant = "Npgsql";
                 clustering.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
             }));
-            silo.AddAdoNetGrainStorage(RatingSlipGrain.StorageName, options => options.Configure<IConfiguration>((storage, configuration) =>
+            foreach (var storageName in new[] { RatingSlipGrain.StorageName, PosEventGrain.StorageName })
             {
-                storage.Invariant = "Npgsql";
-                storage.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
-            }));
+                silo.AddAdoNetGrainStorage(storageName, options => options.Configure<IConfiguration>((storage, configuration) =>
+                {
+                    storage.Invariant = "Npgsql";
+                    storage.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+                }));
+            }
             silo.UseAdoNetReminderService(options => options.Configure<IConfiguration>((reminders, configuration) =>
             {
                 reminders.Invariant = "Npgsql";
                 reminders.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
             }));
 
-            // Slip accrual retries may be configured faster than Orleans' default reminder floor (1 minute).
-            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>>((reminders, loyalty) =>
-                reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, loyalty.Value.AccrualRetryPeriod.Ticks)));
+            // Slip accrual and POS step retries may be configured faster than Orleans' default reminder floor (1 minute).
+            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>, IOptions<PosOptions>>((reminders, loyalty, pos) =>
+                reminders.MinimumReminderPeriod = new[] { reminders.MinimumReminderPeriod, loyalty.Value.AccrualRetryPeriod, pos.Value.RetryPeriod }.Min());
         });
 
         return builder;

@@ -21,3 +21,11 @@ public sealed record AwardPoints(long Points, string Reason) : LoyaltyCommand;
 /// <summary>Points spent; refused if the balance would go negative.</summary>
 [GenerateSerializer, Immutable, Alias("fo.loyalty-command.redeem")]
 public sealed record RedeemPoints(long Points, string Reference) : LoyaltyCommand;
+
+/// <summary>
+/// Points taken back because their source was reversed (a POS return). Takes at most the balance — points
+/// already spent are not clawed back below zero — and never lowers lifetime points. The business key is
+/// <c>{SourceType}:{SourceId}</c>, as for an accrual.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fo.loyalty-command.reverse")]
+public sealed record ReversePoints(long Points, string SourceType, string SourceId) : LoyaltyCommand;

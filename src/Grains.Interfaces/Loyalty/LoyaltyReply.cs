@@ -15,8 +15,8 @@ public sealed record PlayerLoyalty(
     DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// One row of a player's loyalty ledger. <c>Points</c> is positive; <c>Operation</c> (accrue, reward, redeem)
-/// says in which direction. <c>StaffId</c> is the acting principal (the token's <c>sub</c>) and
+/// One row of a player's loyalty ledger. <c>Points</c> is positive; <c>Operation</c> (accrue, reward, redeem,
+/// reverse) says in which direction. <c>StaffId</c> is the acting principal (the token's <c>sub</c>) and
 /// <c>CorrelationId</c> the request id of the request that caused the entry.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("fo.loyalty-entry")]
@@ -44,6 +44,9 @@ public sealed record LoyaltyRejection(string Code, long? Available = null)
 
     /// <summary>The player has never had a loyalty entry.</summary>
     public const string PlayerNotFound = "player_not_found";
+
+    /// <summary>A reversal found no points to take back (the balance is 0).</summary>
+    public const string NothingToReverse = "nothing_to_reverse";
 }
 
 /// <summary>

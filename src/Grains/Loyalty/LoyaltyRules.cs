@@ -30,8 +30,23 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRul
                 : new LedgerDecision<PlayerState, LoyaltyReply>.Refuse(shortfall);
         }
 
-        var earned = command is RedeemPoints ? 0 : line.Points;
-        var balance = command is RedeemPoints ? state.Balance - line.Points : state.Balance + line.Points;
+        if (command is ReversePoints)
+        {
+            // Only what is left can be taken back: the entry records the points really reversed.
+            line = line with { Points = Math.Min(line.Points, state.Balance) };
+            if (line.Points == 0)
+            {
+                var nothing = new LoyaltyReply(null, state.Exists ? state.ToSnapshot(playerId, tiers) : null, false,
+                    new LoyaltyRejection(LoyaltyRejection.NothingToReverse, state.Balance));
+                return state.Exists
+                    ? new LedgerDecision<PlayerState, LoyaltyReply>.Reject(nothing)
+                    : new LedgerDecision<PlayerState, LoyaltyReply>.Refuse(nothing);
+            }
+        }
+
+        var spends = line.Operation is Operations.Redeem or Operations.Reverse;
+        var earned = spends ? 0 : line.Points;
+        var balance = spends ? state.Balance - line.Points : state.Balance + line.Points;
         var lifetime = state.LifetimePoints + earned;
         var tier = tiers.TierFor(lifetime);
         var entry = new LoyaltyEntry(context.NextVersion, line.Operation, line.Points, state.Balance, balance, state.Tier, tier,
@@ -41,7 +56,7 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRul
 
         List<DomainEvent> events =
         [
-            new($"loyalty.{line.Operation switch { Operations.Accrue => "accrued", Operations.Reward => "rewarded", _ => "redeemed" }}.v1",
+            new($"loyalty.{line.Operation switch { Operations.Accrue => "accrued", Operations.Reward => "rewarded", Operations.Reverse => "reversed", _ => "redeemed" }}.v1",
                 new LoyaltyChanged(playerId, line.Operation, line.Points, balance, lifetime, tier, next.Version, line.SourceReference)),
         ];
         if (tier != state.Tier)
@@ -64,6 +79,8 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRul
         AwardPoints award => new(Operations.Reward, award.Points, award.Reason, null,
             RewardKey(playerId, context.Actor, award, now)),
         RedeemPoints redeem => new(Operations.Redeem, redeem.Points, null, redeem.Reference, null),
+        ReversePoints reverse => new(Operations.Reverse, reverse.Points, null, $"{reverse.SourceType}:{reverse.SourceId}",
+            $"{reverse.SourceType}:{reverse.SourceId}"),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown loyalty command."),
     };
 
@@ -83,5 +100,6 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRul
         public const string Accrue = "accrue";
         public const string Reward = "reward";
         public const string Redeem = "redeem";
+        public const string Reverse = "reverse";
     }
 }

@@ -75,6 +75,9 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, 
     protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<PlayerState, LoyaltyCommand> effect)
     {
         var line = LoyaltyRules.Describe(EntityId, effect.Command, effect.Context, effect.At);
+
+        // The points really moved: a reversal may take back less than it asked for (never below a zero balance).
+        var points = Math.Abs(effect.After.Balance - effect.Before.Balance);
         batch.BatchCommands.Add(Statement(
             """
             INSERT INTO loyalty_ledger (tenant_id, player_id, version, operation, points, balance_before, balance_after,
@@ -82,7 +85,7 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, 
                                         staff_id, correlation_id, idempotency_key, recorded_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """,
-            TenantId, EntityId, effect.After.Version, line.Operation, line.Points, effect.Before.Balance, effect.After.Balance,
+            TenantId, EntityId, effect.After.Version, line.Operation, points, effect.Before.Balance, effect.After.Balance,
             effect.Before.Tier, effect.After.Tier, effect.After.LifetimePoints, line.Reason, line.SourceReference, line.BusinessKey,
             effect.Context.Actor, effect.Context.RequestId, effect.Context.IdempotencyKey, effect.At));
     }

@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Events;
 using Npgsql;
 
 namespace FurnitureOps.Silo.Telemetry;
@@ -6,7 +7,7 @@ namespace FurnitureOps.Silo.Telemetry;
 /// Counts undelivered outbox rows every few seconds for the <c>outbox_depth</c> gauge: gauges are read on the
 /// scrape thread, which must not wait on the database.
 /// </summary>
-public sealed partial class OutboxDepthMonitor(NpgsqlDataSource dataSource, ILogger<OutboxDepthMonitor> logger) : BackgroundService
+public sealed partial class OutboxDepthMonitor(NpgsqlDataSource dataSource, OutboxBacklog backlog, ILogger<OutboxDepthMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -20,7 +21,9 @@ public sealed partial class OutboxDepthMonitor(NpgsqlDataSource dataSource, ILog
                 try
                 {
                     await using var command = dataSource.CreateCommand("SELECT count(*) FROM outbox WHERE delivered_at IS NULL");
-                    SiloMetrics.SetOutboxDepth(Convert.ToInt64(await command.ExecuteScalarAsync(stoppingToken)));
+                    var depth = Convert.ToInt64(await command.ExecuteScalarAsync(stoppingToken));
+                    SiloMetrics.SetOutboxDepth(depth);
+                    backlog.Observe(depth);
                 }
                 catch (NpgsqlException error)
                 {

@@ -4,7 +4,7 @@ namespace FurnitureOps.Tests.Api;
 
 /// <summary>
 /// Conservation over the whole database, whatever other tests have written: per tenant, the sum of balances
-/// equals everything accrued and rewarded minus everything redeemed, and no player row disagrees with its ledger.
+/// equals everything accrued and rewarded minus everything redeemed or reversed, and no player row disagrees with its ledger.
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
@@ -26,12 +26,12 @@ public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
                      SELECT tenant_id,
                             sum(points) FILTER (WHERE operation = 'accrue') AS accrued,
                             sum(points) FILTER (WHERE operation = 'reward') AS rewarded,
-                            sum(points) FILTER (WHERE operation = 'redeem') AS redeemed
+                            sum(points) FILTER (WHERE operation IN ('redeem', 'reverse')) AS spent
                      FROM loyalty_ledger GROUP BY tenant_id)
-            SELECT b.tenant_id, b.total, coalesce(f.accrued, 0), coalesce(f.rewarded, 0), coalesce(f.redeemed, 0)
+            SELECT b.tenant_id, b.total, coalesce(f.accrued, 0), coalesce(f.rewarded, 0), coalesce(f.spent, 0)
             FROM balances b LEFT JOIN flows f USING (tenant_id)
             """, connection, snapshot);
-        var tenants = new List<(string Tenant, long Balances, long Accrued, long Rewarded, long Redeemed)>();
+        var tenants = new List<(string Tenant, long Balances, long Accrued, long Rewarded, long Spent)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -41,6 +41,6 @@ public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
         }
 
         Assert.Contains(tenants, t => t.Tenant == Tenant && t.Balances == 70);
-        Assert.All(tenants, t => Assert.Equal(t.Accrued + t.Rewarded - t.Redeemed, t.Balances));
+        Assert.All(tenants, t => Assert.Equal(t.Accrued + t.Rewarded - t.Spent, t.Balances));
     }
 }

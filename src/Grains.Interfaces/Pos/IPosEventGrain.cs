@@ -1,0 +1,26 @@
+using FurnitureOps.Grains.Interfaces.Ledger;
+
+namespace FurnitureOps.Grains.Interfaces.Pos;
+
+/// <summary>
+/// One POS event (key from <see cref="TenantKey.Format"/> with the event id) and the saga that applies it to
+/// stock and loyalty. The event id is derived from tenant, source and idempotency key, so every delivery of
+/// the same event reaches this one activation.
+/// </summary>
+[Alias("fo.IPosEventGrain")]
+public interface IPosEventGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Accepts the event once and runs its saga as far as it can. The first delivery answers
+    /// <see cref="IdempotencyStatus.Fresh"/>; a later one with the same body <see cref="IdempotencyStatus.Replayed"/>
+    /// (nothing done again); with another body <see cref="IdempotencyStatus.KeyReused"/>. Throws
+    /// <see cref="OverloadedException"/> before accepting when intake is past its bounds, and
+    /// <see cref="StorageUnavailableException"/> when the event could not be stored (nothing accepted).
+    /// </summary>
+    [Alias("SubmitAsync")]
+    Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context);
+
+    /// <summary>The event with its saga, or null if it was never accepted.</summary>
+    [Alias("GetAsync")]
+    Task<PosEventView?> GetAsync();
+}

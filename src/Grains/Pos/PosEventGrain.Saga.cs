@@ -1,0 +1,201 @@
+using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Interfaces.Inventory;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Loyalty;
+using FurnitureOps.Grains.Interfaces.Pos;
+using FurnitureOps.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FurnitureOps.Grains.Pos;
+
+/// <summary>
+/// The saga: each line is sold (or returned) on its SKU grain, then points accrue (or are reversed) on the
+/// player grain. Every step carries a business key as its idempotency key on the target grain, so a step that
+/// runs again after a crash or a failed attempt answers its first result and changes nothing. A refused line
+/// turns the saga around: the lines applied before it are undone, last first, under their own keys.
+/// </summary>
+public sealed partial class PosEventGrain
+{
+    private const string RetryReminder = "pos-saga";
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RetryReminder)
+        {
+            return;
+        }
+
+        if (!posEvent.RecordExists || State.IsFinished)
+        {
+            await UnregisterRetryReminderAsync();
+            return;
+        }
+
+        if (State.NextAttemptAt is null || State.NextAttemptAt <= clock.Time.GetUtcNow())
+        {
+            await RunSagaAsync();
+        }
+    }
+
+    private List<PosStepView> PlanSteps(PosEventSubmission submission)
+    {
+        var lineKind = submission.Type == PosEventType.Sale ? PosStepKind.SellLine : PosStepKind.ReturnLine;
+        var steps = submission.Lines
+            .Select((line, index) => new PosStepView(lineKind, index + 1, line.Sku, line.Quantity, PosStepStatus.Pending, null, null))
+            .ToList();
+        var points = submission.Amount is { } amount ? (long)Math.Floor(amount * options.Value.PointsPerCurrencyUnit) : 0;
+        if (submission.PlayerId is not null && points > 0)
+        {
+            var pointsKind = submission.Type == PosEventType.Sale ? PosStepKind.AccruePoints : PosStepKind.ReversePoints;
+            steps.Add(new PosStepView(pointsKind, null, null, points, PosStepStatus.Pending, null, null));
+        }
+
+        return steps;
+    }
+
+    /// <summary>Runs every pending step in order; on a failure counts the attempt and leaves the rest to the reminder.</summary>
+    private async Task RunSagaAsync()
+    {
+        try
+        {
+            // Steps may be appended while looping (compensations), so the bound is re-read every time.
+            for (var index = 0; index < State.Steps.Count; index++)
+            {
+                var step = State.Steps[index];
+                if (step.Status != PosStepStatus.Pending)
+                {
+                    continue;
+                }
+
+                State.Steps[index] = await ApplyAsync(step);
+                if (State.Steps[index].Status == PosStepStatus.Refused && step.Kind is PosStepKind.SellLine or PosStepKind.ReturnLine)
+                {
+                    TurnAround(index, State.Steps[index].Code!);
+                }
+            }
+
+            var outcome = State.RejectionCode is null ? PosEventStatus.Applied : PosEventStatus.Rejected;
+            await AppendCompletionEventAsync(outcome);
+            State.Status = outcome;
+            State.CompletedAt = clock.Time.GetUtcNow();
+            State.NextAttemptAt = null;
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            State.Attempts++;
+            State.LastError = $"{error.GetType().Name}: {error.Message}";
+            var backoff = options.Value.RetryPeriod * Math.Pow(2, Math.Min(State.Attempts - 1, 16));
+            State.NextAttemptAt = clock.Time.GetUtcNow() + (backoff < options.Value.MaxRetryBackoff ? backoff : options.Value.MaxRetryBackoff);
+            LogStepFailed(logger, error, _eventId, State.Attempts);
+        }
+
+        await PersistAsync();
+        if (State.IsFinished)
+        {
+            ReleaseIntakeSlot();
+            try
+            {
+                await UnregisterRetryReminderAsync();
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogReminderKept(logger, error, _eventId); // harmless: its next tick finds the event finished and removes it
+            }
+        }
+    }
+
+    /// <summary>A line was refused: skip what is left and undo the lines already applied, last first.</summary>
+    private void TurnAround(int refusedIndex, string code)
+    {
+        State.Status = PosEventStatus.Compensating;
+        State.RejectionCode = code;
+        for (var later = refusedIndex + 1; later < State.Steps.Count; later++)
+        {
+            State.Steps[later] = State.Steps[later] with { Status = PosStepStatus.Skipped };
+        }
+
+        for (var earlier = refusedIndex - 1; earlier >= 0; earlier--)
+        {
+            if (State.Steps[earlier] is { Status: PosStepStatus.Applied, Kind: PosStepKind.SellLine or PosStepKind.ReturnLine } applied)
+            {
+                State.Steps.Add(new PosStepView(PosStepKind.CompensateLine, applied.LineNo, applied.Sku, applied.Quantity,
+                    PosStepStatus.Pending, null, null));
+            }
+        }
+    }
+
+    private async Task<PosStepView> ApplyAsync(PosStepView step)
+    {
+        var eventId = _eventId.ToString();
+        var orderRef = $"pos:{eventId}";
+        return step.Kind switch
+        {
+            PosStepKind.SellLine => await OnSkuAsync(step, new SellStock(step.Quantity, orderRef), $"{eventId}:{step.LineNo}"),
+            PosStepKind.ReturnLine => await OnSkuAsync(step, new ReturnStock(step.Quantity, orderRef), $"{eventId}:{step.LineNo}"),
+            PosStepKind.CompensateLine => await OnSkuAsync(step,
+                State.Submission.Type == PosEventType.Sale ? new ReturnStock(step.Quantity, orderRef) : new SellStock(step.Quantity, orderRef),
+                $"{eventId}:{step.LineNo}:compensate"),
+            PosStepKind.AccruePoints => await OnPlayerAsync(step, new AccruePoints(step.Quantity, "pos", eventId)),
+            PosStepKind.ReversePoints => await OnPlayerAsync(step, new ReversePoints(step.Quantity, "pos_return", eventId)),
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "Unknown POS step."),
+        };
+    }
+
+    private async Task<PosStepView> OnSkuAsync(PosStepView step, SkuCommand command, string businessKey)
+    {
+        var sku = GrainFactory.GetGrain<ISkuGrain>(TenantKey.Format(_tenantId, step.Sku!));
+        var outcome = await sku.ExecuteAsync(command, StepContext(businessKey, step));
+        var reply = outcome.Reply ?? throw new InvalidOperationException($"Business key {businessKey} was used for another command.");
+        return reply.Item is { } item
+            ? step with { Status = PosStepStatus.Applied, LedgerVersion = item.Version }
+            : step with { Status = PosStepStatus.Refused, Code = reply.Rejection!.Code };
+    }
+
+    private async Task<PosStepView> OnPlayerAsync(PosStepView step, LoyaltyCommand command)
+    {
+        var player = GrainFactory.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(_tenantId, State.Submission.PlayerId!));
+        var businessKey = command is AccruePoints ? $"pos:{_eventId}" : $"pos_return:{_eventId}";
+        var outcome = await player.ExecuteAsync(command, StepContext(businessKey, step));
+        var reply = outcome.Reply ?? throw new InvalidOperationException($"Business key {businessKey} was used for another command.");
+        return reply switch
+        {
+            { Entry: { } entry } => step with { Status = PosStepStatus.Applied, Quantity = entry.Points, LedgerVersion = entry.Version },
+            { Rejection.Code: LoyaltyRejection.NothingToReverse } => step with { Status = PosStepStatus.Skipped, Code = LoyaltyRejection.NothingToReverse },
+            _ => step with { Status = PosStepStatus.Refused, Code = reply.Rejection!.Code },
+        };
+    }
+
+    // The fingerprint names what the step does, so the same business key can never carry a different effect.
+    private CommandContext StepContext(string businessKey, PosStepView step) =>
+        new(businessKey, $"pos-step:{step.Kind}:{step.Sku}:{step.Quantity}", State.Actor, State.RequestId);
+
+    private async Task AppendCompletionEventAsync(PosEventStatus outcome)
+    {
+        var type = outcome == PosEventStatus.Applied ? "pos.event_applied.v1" : "pos.event_rejected.v1";
+        var submission = State.Submission;
+        await outbox.AppendOnceAsync(
+            OutboxWriter.EventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event", _eventId.ToString(),
+            aggregateVersion: 1,
+            new PosEventCompleted(_eventId, submission.Source, submission.Type == PosEventType.Sale ? "sale" : "return",
+                outcome == PosEventStatus.Applied ? "applied" : "rejected", State.RejectionCode, submission.Lines, submission.PlayerId,
+                submission.Amount, submission.OccurredAt),
+            clock.Time.GetUtcNow(), State.RequestId, CancellationToken.None);
+    }
+
+    private Task<IGrainReminder> RegisterRetryReminderAsync() =>
+        this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryPeriod, options.Value.RetryPeriod);
+
+    private async Task UnregisterRetryReminderAsync()
+    {
+        if (await this.GetReminder(RetryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A step of POS event {EventId} failed (attempt {Attempts}); it is retried by reminder")]
+    private static partial void LogStepFailed(ILogger logger, Exception error, Guid eventId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removing the retry reminder of finished POS event {EventId} failed")]
+    private static partial void LogReminderKept(ILogger logger, Exception error, Guid eventId);
+}

@@ -1,0 +1,125 @@
+using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Pos;
+using FurnitureOps.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FurnitureOps.Grains.Pos;
+
+/// <summary>
+/// A POS event and the saga that applies it. Not reentrant: deliveries of the same event, reminder ticks and
+/// saga steps run one at a time, so a repeated delivery waits for the first and then answers "already seen".
+/// The steps themselves live in <c>PosEventGrain.Saga.cs</c>.
+/// </summary>
+public sealed partial class PosEventGrain(
+    [PersistentState("event", PosEventGrain.StorageName)] IPersistentState<PosEventState> posEvent,
+    PosIntakeGate gate,
+    OutboxWriter outbox,
+    IOptions<PosOptions> options,
+    GrainClock clock,
+    ILogger<PosEventGrain> logger) : Grain, IPosEventGrain, IRemindable
+{
+    /// <summary>The grain storage provider POS events are kept in.</summary>
+    public const string StorageName = "pos-events";
+
+    private string _tenantId = null!;
+    private Guid _eventId;
+
+    // Whether this activation counts towards the silo's unfinished events (released when finished or deactivated).
+    private bool _counted;
+
+    private PosEventState State => posEvent.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (tenantId, eventId) = TenantKey.Parse(this.GetPrimaryKeyString());
+        (_tenantId, _eventId) = (tenantId, Guid.Parse(eventId));
+        if (posEvent.RecordExists && !State.IsFinished)
+        {
+            gate.Resume();
+            _counted = true;
+            await RegisterRetryReminderAsync(); // idempotent; covers a crash between acceptance and registration
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ReleaseIntakeSlot();
+        return Task.CompletedTask;
+    }
+
+    public async Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context)
+    {
+        if (posEvent.RecordExists)
+        {
+            return State.Fingerprint == context.Fingerprint
+                ? new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Replayed)
+                : new CommandOutcome<PosEventView>(null, IdempotencyStatus.KeyReused);
+        }
+
+        gate.Admit();
+        _counted = true;
+        try
+        {
+            posEvent.State = new PosEventState
+            {
+                Fingerprint = context.Fingerprint,
+                Submission = submission,
+                Status = PosEventStatus.Pending,
+                Steps = PlanSteps(submission),
+                RequestId = context.RequestId,
+                Actor = context.Actor,
+                AcceptedAt = clock.Time.GetUtcNow(),
+            };
+
+            // The reminder first: once the event is stored, something must finish its saga even if this silo dies.
+            await RegisterRetryReminderAsync();
+            await PersistAsync();
+        }
+        catch
+        {
+            ReleaseIntakeSlot();
+            throw;
+        }
+
+        LogAccepted(logger, _eventId, submission.Source, submission.Type);
+        await RunSagaAsync();
+        return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
+    }
+
+    public Task<PosEventView?> GetAsync() => Task.FromResult(posEvent.RecordExists ? State.ToView(_eventId) : null);
+
+    /// <summary>
+    /// Writes the state. If the write fails the in-memory state is ahead of storage, so the activation retires
+    /// and the next call reloads what was really stored.
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await posEvent.WriteStateAsync();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogPersistFailed(logger, error, _eventId);
+            this.DeactivateOnIdle();
+            throw new StorageUnavailableException("The POS event could not be saved; retry the same delivery.");
+        }
+    }
+
+    private void ReleaseIntakeSlot()
+    {
+        if (_counted)
+        {
+            _counted = false;
+            gate.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} from {Source} accepted ({Type})")]
+    private static partial void LogAccepted(ILogger logger, Guid eventId, string source, PosEventType type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving POS event {EventId} failed; retiring the activation")]
+    private static partial void LogPersistFailed(ILogger logger, Exception error, Guid eventId);
+}
