@@ -4,6 +4,7 @@ using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
+using FurnitureOps.Api.Pos;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Api.RatingSlips;
 using FurnitureOps.ServiceDefaults;
@@ -43,6 +44,7 @@ public static class ApiPipeline
         app.MapAuditApi();
         app.MapLoyaltyApi();
         app.MapRatingSlipApi();
+        app.MapPosApi();
         return app;
     }
 }

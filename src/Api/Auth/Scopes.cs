@@ -13,10 +13,15 @@ public static class Scopes
     public const string LoyaltyRedeem = "loyalty:redeem";
     public const string SlipsRead = "slips:read";
     public const string SlipsWrite = "slips:write";
+    public const string PosIngest = "pos:ingest";
+    public const string PosRead = "pos:read";
+    public const string EventsRead = "events:read";
+    public const string WebhooksAdmin = "webhooks:admin";
 
     public static readonly IReadOnlyList<string> All =
     [
         InventoryRead, InventoryWrite, InventoryAdmin, AuditRead,
         LoyaltyRead, LoyaltyAccrue, LoyaltyAward, LoyaltyRedeem, SlipsRead, SlipsWrite,
+        PosIngest, PosRead, EventsRead, WebhooksAdmin,
     ];
 }

@@ -64,7 +64,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Auth:SigningKey"] = SigningKey,
             ["Hmac:Keys:pos-1:Secret"] = HmacSecret,
             ["Hmac:Keys:pos-1:TenantId"] = HmacTenant,
-            ["Hmac:Keys:pos-1:Scopes"] = "inventory:read inventory:write inventory:admin",
+            ["Hmac:Keys:pos-1:Scopes"] = "inventory:read inventory:write inventory:admin pos:ingest pos:read",
             ["Hmac:Keys:reader-1:Secret"] = HmacSecret,
             ["Hmac:Keys:reader-1:TenantId"] = HmacTenant,
             ["Hmac:Keys:reader-1:Scopes"] = "inventory:read",

@@ -23,6 +23,8 @@ public static class SiloHost
             ["Orleans:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
+            ["Pos:RetryPeriod"] = "00:00:01",
+            ["Pos:MaxRetryBackoff"] = "00:00:02",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls("http://127.0.0.1:0");

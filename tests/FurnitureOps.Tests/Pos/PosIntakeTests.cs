@@ -1,0 +1,184 @@
+using System.Net;
+using FurnitureOps.Tests.Infrastructure;
+
+namespace FurnitureOps.Tests.Pos;
+
+/// <summary>POS intake over HTTP: first delivery 201, later ones 204, changed body 409; the saga's effects.</summary>
+[Collection(ApiDefinition.Name)]
+public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
+{
+    [Fact]
+    public async Task SaleSellsEveryLineAndAccruesPointsForTheAmount()
+    {
+        var (chair, table) = (await CreateSkuAsync(10), await CreateSkuAsync(5));
+        var player = NewId("P");
+
+        var response = await PostEventAsync(Event("sale", [(chair, 2), (table, 1)], player, amount: 249.90m), "receipt-1");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var accepted = await response.JsonAsync();
+        var eventId = accepted.GetProperty("eventId").GetString()!;
+        Assert.Equal($"/v1/pos/events/{eventId}", response.Headers.Location?.OriginalString);
+        Assert.Equal("applied", accepted.GetProperty("status").GetString());
+        Assert.Equal((8L, 4L, 249L), (await OnHandAsync(chair), await OnHandAsync(table), await BalanceAsync(player)));
+
+        var view = await FinishedEventAsync(eventId);
+        var steps = view.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["sellLine", "sellLine", "accruePoints"], steps.Select(s => s.GetProperty("kind").GetString()));
+        Assert.All(steps, step => Assert.Equal("applied", step.GetProperty("status").GetString()));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND business_key = $3", Tenant, player, $"pos:{eventId}"));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 AND idempotency_key = $3", Tenant, chair, $"{eventId}:1"));
+    }
+
+    [Fact]
+    public async Task FiveParallelIdenticalDeliveriesGiveOne201AndFour204()
+    {
+        var sku = await CreateSkuAsync(10);
+        var body = Event("sale", [(sku, 1)]);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostEventAsync(body, "same-receipt")));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        foreach (var noContent in responses.Where(r => r.StatusCode == HttpStatusCode.NoContent))
+        {
+            Assert.Empty(await noContent.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(9, await OnHandAsync(sku));
+    }
+
+    [Fact]
+    public async Task TheSameKeyInTwoTenantsIsTwoEvents()
+    {
+        var sku = await CreateSkuAsync(10);
+        var otherTenant = $"t-{Guid.NewGuid():N}";
+        var other = Fixture.Client(otherTenant);
+        Assert.Equal(HttpStatusCode.Created,
+            (await other.PostJsonAsync("/v1/inventory", new { sku, name = "Oak chair", onHand = 10 })).StatusCode);
+
+        var first = await PostEventAsync(Event("sale", [(sku, 1)]), "shared-key");
+        var second = await PostEventAsync(Event("sale", [(sku, 1)]), "shared-key", other);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, second.StatusCode));
+        Assert.NotEqual((await first.JsonAsync()).GetProperty("eventId").GetString(), (await second.JsonAsync()).GetProperty("eventId").GetString());
+        Assert.Equal(9, await OnHandAsync(sku));
+        Assert.Equal(9, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", otherTenant, sku));
+    }
+
+    [Fact]
+    public async Task WithoutAKeyTheBodyIsTheKey()
+    {
+        var sku = await CreateSkuAsync(10);
+        var body = Event("sale", [(sku, 1)]);
+
+        var first = await PostEventAsync(body, key: null);
+        var again = await PostEventAsync(body, key: null);
+        var different = await PostEventAsync(Event("sale", [(sku, 2)]), key: null);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.Created),
+            (first.StatusCode, again.StatusCode, different.StatusCode));
+        Assert.Equal(7, await OnHandAsync(sku));
+    }
+
+    [Fact]
+    public async Task SameKeyWithAnotherBodyIs409AndChangesNothing()
+    {
+        var sku = await CreateSkuAsync(10);
+        Assert.Equal(HttpStatusCode.Created, (await PostEventAsync(Event("sale", [(sku, 1)]), "receipt-7")).StatusCode);
+
+        var reused = await PostEventAsync(Event("sale", [(sku, 3)]), "receipt-7");
+
+        await reused.AssertProblemAsync(409, "idempotency_key_reused");
+        Assert.Equal(9, await OnHandAsync(sku));
+    }
+
+    [Fact]
+    public async Task InsufficientStockOnLineTwoOfThreeRejectsTheEventAndCompensatesLineOne()
+    {
+        var (first, scarce, third) = (await CreateSkuAsync(10), await CreateSkuAsync(1), await CreateSkuAsync(10));
+        var player = NewId("P");
+
+        var response = await PostEventAsync(Event("sale", [(first, 3), (scarce, 2), (third, 1)], player, amount: 50m), "receipt-x");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var view = await FinishedEventAsync((await response.JsonAsync()).GetProperty("eventId").GetString()!);
+        Assert.Equal("rejected", view.GetProperty("status").GetString());
+        Assert.Equal("insufficient_stock", view.GetProperty("rejectionCode").GetString());
+        var steps = view.GetProperty("steps").EnumerateArray()
+            .Select(s => (s.GetProperty("kind").GetString(), s.GetProperty("status").GetString())).ToList();
+        Assert.Equal(
+            [("sellLine", "applied"), ("sellLine", "refused"), ("sellLine", "skipped"), ("accruePoints", "skipped"), ("compensateLine", "applied")],
+            steps);
+
+        Assert.Equal((10L, 1L, 10L, 0L), (await OnHandAsync(first), await OnHandAsync(scarce), await OnHandAsync(third), await BalanceAsync(player)));
+        Assert.Equal(["create", "sell", "return"], await OperationsAsync(first));
+        Assert.Equal(["create"], await OperationsAsync(scarce));
+        Assert.Equal(["create"], await OperationsAsync(third));
+    }
+
+    [Fact]
+    public async Task ReturnPutsStockBackAndReversesThePoints()
+    {
+        var sku = await CreateSkuAsync(10);
+        var player = NewId("P");
+        Assert.Equal(HttpStatusCode.Created, (await PostEventAsync(Event("sale", [(sku, 2)], player, amount: 100m), "sale-1")).StatusCode);
+
+        var returned = await PostEventAsync(Event("return", [(sku, 1)], player, amount: 40m), "return-1");
+
+        Assert.Equal(HttpStatusCode.Created, returned.StatusCode);
+        Assert.Equal("applied", (await returned.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal((9L, 60L), (await OnHandAsync(sku), await BalanceAsync(player)));
+        Assert.Equal(100, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT lifetime_points FROM loyalty_players WHERE tenant_id = $1 AND player_id = $2", Tenant, player));
+    }
+
+    [Fact]
+    public async Task AFailingStepIsRetriedByReminderAndAppliedOnce()
+    {
+        var sku = await CreateSkuAsync(10);
+        string eventId;
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Fixture.Database, sku))
+        {
+            var response = await PostEventAsync(Event("sale", [(sku, 4)]), "flaky-1");
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var accepted = await response.JsonAsync();
+            Assert.Equal("pending", accepted.GetProperty("status").GetString());
+            eventId = accepted.GetProperty("eventId").GetString()!;
+        }
+
+        var view = await FinishedEventAsync(eventId);
+
+        Assert.Equal("applied", view.GetProperty("status").GetString());
+        Assert.True(view.GetProperty("attempts").GetInt32() >= 1);
+        Assert.Equal(6, await OnHandAsync(sku));
+        Assert.Equal(["create", "sell"], await OperationsAsync(sku));
+    }
+
+    [Fact]
+    public async Task UnknownEventIs404()
+    {
+        var response = await Client.GetAsync($"/v1/pos/events/{Guid.NewGuid()}");
+
+        await response.AssertProblemAsync(404, "not_found");
+    }
+
+    private async Task<List<string>> OperationsAsync(string sku)
+    {
+        await using var command = Fixture.Database.CreateCommand(
+            "SELECT operation FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 ORDER BY version");
+        command.Parameters.Add(new() { Value = Tenant });
+        command.Parameters.Add(new() { Value = sku });
+        var operations = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            operations.Add(reader.GetString(0));
+        }
+
+        return operations;
+    }
+}
