@@ -5,6 +5,7 @@ using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
 using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.ServiceDefaults;
+using FurnitureOps.Silo.Events;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public static class SiloHostingExtensions
 {
     /// <summary>
     /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, keeps
-    /// slip grains and reminders in PostgreSQL, with the grains' services and the idempotency janitor.
+    /// slip and POS event grains and reminders in PostgreSQL, with the grains' services, the idempotency janitor and
+    /// event delivery (outbox relay, webhooks, internal consumers).
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsSilo(this WebApplicationBuilder builder)
     {
@@ -27,6 +29,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
+        builder.Services.AddEventDelivery();
         builder.AddFurnitureOpsLogging();
         builder.AddGracefulShutdown();
         builder.Services.AddSiloHealthChecks();

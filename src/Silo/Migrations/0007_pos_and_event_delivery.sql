@@ -29,6 +29,9 @@ ALTER TABLE outbox
 -- The pull feed: one tenant's events in publication order.
 CREATE INDEX outbox_feed ON outbox (tenant_id, feed_position) WHERE feed_position IS NOT NULL;
 
+-- Dead letters are few and counted for a gauge every few seconds.
+CREATE INDEX outbox_dead_letters ON outbox (id) WHERE dead_lettered_at IS NOT NULL;
+
 CREATE TABLE webhook_subscriptions (
     id           uuid        PRIMARY KEY,
     tenant_id    text        NOT NULL,

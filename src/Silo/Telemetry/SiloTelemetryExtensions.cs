@@ -9,13 +9,12 @@ namespace FurnitureOps.Silo.Telemetry;
 public static class SiloTelemetryExtensions
 {
     /// <summary>
-    /// OpenTelemetry for the silo: metrics (write path, outbox depth, build info, Orleans' own)
+    /// OpenTelemetry for the silo: metrics (write path, event backlog and delivery, build info, Orleans' own)
     /// scraped at <c>/metrics</c>; traces of grain calls and their SQL, exported over OTLP only when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHostedService<OutboxDepthMonitor>();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("furnitureops-silo"))

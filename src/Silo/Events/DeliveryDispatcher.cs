@@ -1,0 +1,249 @@
+using FurnitureOps.Silo.Telemetry;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FurnitureOps.Silo.Events;
+
+/// <summary>
+/// Makes the deliveries the relay fanned out. Each round claims due rows with <c>FOR UPDATE SKIP LOCKED</c>,
+/// bumping their attempt number and pushing their due time out by the lease, then commits the claim and
+/// delivers outside any transaction. One attempt is therefore made by one dispatcher only, however many silos
+/// run one; a dispatcher that dies mid-attempt leaves a row that is due again when its lease ends.
+/// Results are written back guarded by the attempt number, so a late answer cannot overwrite a newer attempt.
+/// </summary>
+public sealed partial class DeliveryDispatcher(
+    NpgsqlDataSource dataSource,
+    WebhookSender webhooks,
+    IEnumerable<IEventConsumer> consumers,
+    IOptions<EventDeliveryOptions> options,
+    ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private const string WebhookPrefix = "webhook:";
+    private const string ConsumerPrefix = "consumer:";
+
+    private readonly Dictionary<string, IEventConsumer> _consumers =
+        consumers.ToDictionary(consumer => ConsumerPrefix + consumer.Name, StringComparer.Ordinal);
+
+    /// <summary>Claims and makes one round of due deliveries; returns how many were claimed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimAsync(cancellationToken);
+        await Parallel.ForEachAsync(claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DeliveryConcurrency, CancellationToken = cancellationToken },
+            async (delivery, token) => await DeliverAsync(delivery, token));
+        return claimed.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RelayEnabled)
+        {
+            return;
+        }
+
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                var claimed = await DispatchBatchAsync(stoppingToken);
+                failures = 0;
+                wait = claimed == options.Value.DeliveryBatchSize ? TimeSpan.Zero : options.Value.PollInterval;
+            }
+            catch (Exception error) when (error is NpgsqlException or TimeoutException)
+            {
+                failures++;
+                wait = options.Value.BackoffAfter(failures);
+                LogDispatchFailed(logger, error, wait);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // claimed deliveries not finished become due again when their lease ends
+            }
+
+            try
+            {
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<List<Delivery>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH due AS (
+                SELECT id FROM event_deliveries
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at, id
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE event_deliveries d
+                SET attempts = d.attempts + 1, next_attempt_at = now() + $2
+                FROM due WHERE d.id = due.id
+                RETURNING d.id, d.outbox_id, d.subscriber, d.attempts)
+            SELECT c.id, c.subscriber, c.attempts,
+                   o.feed_position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
+                   o.aggregate_type, o.aggregate_id, o.aggregate_version, o.payload::text,
+                   s.url, s.secret, s.deleted_at IS NOT NULL
+            FROM claimed c
+            JOIN outbox o ON o.id = c.outbox_id
+            LEFT JOIN webhook_subscriptions s
+                   ON s.id = CASE WHEN starts_with(c.subscriber, 'webhook:') THEN substr(c.subscriber, 9)::uuid END
+            ORDER BY c.id
+            """);
+        command.Parameters.Add(new() { Value = options.Value.DeliveryBatchSize });
+        command.Parameters.Add(new() { Value = options.Value.Lease });
+        var deliveries = new List<Delivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var published = new PublishedEvent(reader.GetInt64(3), reader.GetGuid(4), reader.GetString(5), reader.GetString(6),
+                reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetInt64(11),
+                reader.GetString(12));
+            deliveries.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), published,
+                reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
+                !reader.IsDBNull(15) && reader.GetBoolean(15)));
+        }
+
+        return deliveries;
+    }
+
+    private async Task DeliverAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        if (delivery.Subscriber.StartsWith(ConsumerPrefix, StringComparison.Ordinal))
+        {
+            if (!_consumers.TryGetValue(delivery.Subscriber, out var consumer))
+            {
+                await FinishAsync(delivery, "cancelled", "no such consumer on this version", cancellationToken);
+                return;
+            }
+
+            await ConsumeAsync(consumer, delivery, cancellationToken);
+            return;
+        }
+
+        if (delivery.Url is null || delivery.Secret is null || delivery.SubscriptionDeleted)
+        {
+            await FinishAsync(delivery, "cancelled", "the webhook subscription was deleted", cancellationToken);
+            return;
+        }
+
+        var error = await webhooks.SendAsync(delivery.Event, new Uri(delivery.Url), delivery.Secret, delivery.Attempt, cancellationToken);
+        if (error is null)
+        {
+            await FinishAsync(delivery, "delivered", null, cancellationToken);
+        }
+        else
+        {
+            await FailAsync(delivery, error, cancellationToken);
+        }
+    }
+
+    /// <summary>Consumer, dedupe record and "delivered" commit together, or not at all.</summary>
+    private async Task ConsumeAsync(IEventConsumer consumer, Delivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var record = new NpgsqlCommand(
+                "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING",
+                connection, transaction))
+            {
+                record.Parameters.Add(new() { Value = consumer.Name });
+                record.Parameters.Add(new() { Value = delivery.Event.EventId });
+                if (await record.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    await consumer.ApplyAsync(delivery.Event, connection, transaction, cancellationToken);
+                }
+                else
+                {
+                    LogDuplicateIgnored(logger, consumer.Name, delivery.Event.EventId);
+                }
+            }
+
+            await using (var finish = FinishCommand(delivery, "delivered", null))
+            {
+                finish.Connection = connection;
+                finish.Transaction = transaction;
+                await finish.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            SiloMetrics.DeliveryAttempted("consumer", "delivered");
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(delivery, $"{error.GetType().Name}: {error.Message}", cancellationToken);
+        }
+    }
+
+    private async Task FinishAsync(Delivery delivery, string status, string? note, CancellationToken cancellationToken)
+    {
+        await using var command = FinishCommand(delivery, status, note);
+        command.Connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (command.Connection)
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        SiloMetrics.DeliveryAttempted(Kind(delivery), status);
+    }
+
+    private static NpgsqlCommand FinishCommand(Delivery delivery, string status, string? note)
+    {
+        var command = new NpgsqlCommand(
+            """
+            UPDATE event_deliveries
+            SET status = $3, delivered_at = CASE WHEN $3 = 'delivered' THEN now() END, last_error = $4
+            WHERE id = $1 AND attempts = $2 AND status = 'pending'
+            """);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = status });
+        command.Parameters.Add(new() { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return command;
+    }
+
+    private async Task FailAsync(Delivery delivery, string error, CancellationToken cancellationToken)
+    {
+        var dead = delivery.Attempt >= options.Value.MaxDeliveryAttempts;
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE event_deliveries
+            SET status = CASE WHEN $3 THEN 'dead' ELSE 'pending' END, next_attempt_at = now() + $4, last_error = $5
+            WHERE id = $1 AND attempts = $2 AND status = 'pending'
+            """);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = dead });
+        command.Parameters.Add(new() { Value = options.Value.BackoffAfter(delivery.Attempt) });
+        command.Parameters.Add(new() { Value = error.Length > 500 ? error[..500] : error });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        SiloMetrics.DeliveryAttempted(Kind(delivery), dead ? "dead" : "failed");
+        LogDeliveryFailed(logger, delivery.Event.EventId, delivery.Subscriber, delivery.Attempt, dead, error);
+    }
+
+    private static string Kind(Delivery delivery) =>
+        delivery.Subscriber.StartsWith(WebhookPrefix, StringComparison.Ordinal) ? "webhook" : "consumer";
+
+    private sealed record Delivery(
+        long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching deliveries failed; retrying in {Wait}")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception error, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Delivery of event {EventId} to {Subscriber} failed (attempt {Attempt}, dead-lettered: {DeadLettered}): {Error}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Guid eventId, string subscriber, int attempt, bool deadLettered, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} already applied event {EventId}; duplicate ignored")]
+    private static partial void LogDuplicateIgnored(ILogger logger, string consumer, Guid eventId);
+}

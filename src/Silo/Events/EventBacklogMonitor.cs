@@ -1,0 +1,59 @@
+using FurnitureOps.Grains.Events;
+using FurnitureOps.Silo.Telemetry;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FurnitureOps.Silo.Events;
+
+/// <summary>
+/// Samples the event backlog for the gauges and for POS intake's backpressure (<see cref="OutboxBacklog"/>).
+/// Gauges are read on the scrape thread and intake on the request path; neither may wait on the database.
+/// </summary>
+public sealed partial class EventBacklogMonitor(
+    NpgsqlDataSource dataSource, OutboxBacklog backlog, IOptions<EventDeliveryOptions> options, ILogger<EventBacklogMonitor> logger)
+    : BackgroundService
+{
+    /// <summary>Takes one sample now.</summary>
+    public async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_lettered_at IS NULL),
+                   (SELECT count(*) FROM event_deliveries WHERE status = 'pending'),
+                   (SELECT count(*) FROM outbox WHERE dead_lettered_at IS NOT NULL)
+                 + (SELECT count(*) FROM event_deliveries WHERE status = 'dead')
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (depth, pending, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        backlog.Observe(depth);
+        SiloMetrics.SetEventBacklog(depth, pending, dead);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.BacklogSampleInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await SampleAsync(stoppingToken);
+                }
+                catch (NpgsqlException error)
+                {
+                    LogSampleFailed(logger, error);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sampling the event backlog failed; the gauges keep their last values")]
+    private static partial void LogSampleFailed(ILogger logger, Exception error);
+}
