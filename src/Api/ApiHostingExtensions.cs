@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Events;
 using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Loyalty;
@@ -50,6 +51,8 @@ public static class ApiHostingExtensions
 
         builder.Services.AddFurnitureOpsAuth();
         builder.Services.AddOptions<LoyaltyApiOptions>().BindConfiguration("Loyalty").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks")
+            .Configure<IHostEnvironment>((options, environment) => options.AllowInsecureUrls |= environment.IsDevelopment());
         builder.Services.AddFurnitureOpsRateLimits();
         builder.AddFurnitureOpsClusterClient();
         return builder;

@@ -1,5 +1,6 @@
 using FurnitureOps.Api.Audit;
 using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.Events;
 using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
@@ -45,6 +46,7 @@ public static class ApiPipeline
         app.MapLoyaltyApi();
         app.MapRatingSlipApi();
         app.MapPosApi();
+        app.MapEventsApi();
         return app;
     }
 }

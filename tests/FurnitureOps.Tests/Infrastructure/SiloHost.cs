@@ -25,6 +25,14 @@ public static class SiloHost
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
             ["Pos:RetryPeriod"] = "00:00:01",
             ["Pos:MaxRetryBackoff"] = "00:00:02",
+
+            // Event delivery at test speed: short polls and backoffs, few attempts before a dead letter.
+            ["Events:PollInterval"] = "00:00:00.050",
+            ["Events:InitialBackoff"] = "00:00:00.100",
+            ["Events:MaxBackoff"] = "00:00:00.500",
+            ["Events:MaxDeliveryAttempts"] = "4",
+            ["Events:MaxPublishAttempts"] = "3",
+            ["Events:BacklogSampleInterval"] = "00:00:00.200",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using FurnitureOps.Tests.Infrastructure;
+
+namespace FurnitureOps.Tests.Events;
+
+/// <summary>
+/// The relay and dispatcher of the fixture's silo, end to end: the pull feed, signed webhooks that fail before
+/// they succeed, dead letters, and the low-stock consumer applying each event exactly once.
+/// </summary>
+[Collection(ApiDefinition.Name)]
+public sealed class EventDeliveryTests(ApiFixture api)
+{
+    private readonly string _tenant = $"t-{Guid.NewGuid():N}";
+    private readonly string _sku = $"SKU-{Guid.NewGuid():N}";
+    private readonly string _secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    private HttpClient Client => field ??= api.Client(_tenant);
+
+    [Fact]
+    public async Task TheFeedReturnsTheTenantsEventsInOrderWithACursor()
+    {
+        await CreateSkuAsync(10);
+        await SellAsync(2);
+        await Poll.UntilAsync(async () => (await FeedAsync(null)).Events.Count == 2, "both events are in the feed");
+
+        var (events, next) = await FeedAsync(null);
+        Assert.Equal(["inventory.created.v1", "inventory.sold.v1"], events.Select(e => e.GetProperty("type").GetString()));
+        var sold = events[1];
+        Assert.Equal(_tenant, sold.GetProperty("tenantId").GetString());
+        Assert.True(Guid.TryParse(sold.GetProperty("eventId").GetString(), out _));
+        Assert.False(string.IsNullOrEmpty(sold.GetProperty("requestId").GetString()));
+        Assert.Equal((_sku, 2L), (sold.GetProperty("aggregate").GetProperty("id").GetString(), sold.GetProperty("aggregate").GetProperty("version").GetInt64()));
+        Assert.Equal(8, sold.GetProperty("data").GetProperty("onHand").GetInt64());
+        Assert.True(events[0].GetProperty("position").GetInt64() < sold.GetProperty("position").GetInt64());
+        Assert.Equal(sold.GetProperty("position").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), next);
+
+        var (after, unchanged) = await FeedAsync(next);
+        Assert.Empty(after);
+        Assert.Equal(next, unchanged);
+        var (firstOnly, _) = await FeedAsync(null, limit: 1);
+        Assert.Single(firstOnly);
+    }
+
+    [Fact]
+    public async Task AWebhookFailingItsFirstAttemptsStillGetsEveryEventSigned()
+    {
+        const int failuresPerEvent = 2;
+        var attemptsByEvent = new ConcurrentDictionary<string, int>();
+        await using var receiver = await WebhookReceiver.StartAsync(delivery =>
+            Task.FromResult(attemptsByEvent.AddOrUpdate(delivery.EventId, 1, (_, n) => n + 1) <= failuresPerEvent ? 500 : 204));
+        await RegisterWebhookAsync(receiver.Url, ["inventory.*"]);
+
+        await CreateSkuAsync(10);
+        for (var sale = 0; sale < 3; sale++)
+        {
+            await SellAsync(1);
+        }
+
+        var expected = await EventIdsAsync();
+        Assert.Equal(4, expected.Count);
+        await Poll.UntilAsync(() => Task.FromResult(expected.All(id => attemptsByEvent.TryGetValue(id, out var n) && n > failuresPerEvent)),
+            "every event was delivered after its failures");
+
+        var received = receiver.Received.ToList();
+        Assert.All(received, delivery => Assert.True(WebhookSignatures.Verify(delivery, _secret), $"bad signature on {delivery.EventId}"));
+        Assert.All(expected, id => Assert.Equal([1, 2, 3], received.Where(d => d.EventId == id).Select(d => d.Attempt).Order()));
+        var body = JsonDocument.Parse(received.First(d => d.Attempt == 3).Body).RootElement;
+        Assert.Equal(_tenant, body.GetProperty("tenantId").GetString());
+        await Poll.UntilAsync(async () => await DeliveriesAsync("delivered") == 4, "the deliveries are recorded as delivered");
+    }
+
+    [Fact]
+    public async Task AWebhookThatNeverSucceedsIsDeadLetteredAndCanBeRetried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(503));
+        await RegisterWebhookAsync(receiver.Url, ["inventory.created.v1"]);
+        await CreateSkuAsync(10);
+
+        await Poll.UntilAsync(async () => await DeliveriesAsync("dead") == 1, "the delivery is dead-lettered");
+        Assert.Equal(4, receiver.Received.Count); // Events:MaxDeliveryAttempts in the test silo
+
+        var deadLetters = (await (await Client.GetAsync("/v1/admin/dead-letters")).JsonAsync()).GetProperty("deadLetters").EnumerateArray().ToList();
+        var letter = Assert.Single(deadLetters);
+        Assert.Equal("inventory.created.v1", letter.GetProperty("eventType").GetString());
+        Assert.Equal("HTTP 503", letter.GetProperty("lastError").GetString());
+
+        var retried = await Client.PostAsync($"/v1/admin/dead-letters/{letter.GetProperty("id").GetString()}/retry", null);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count > 4), "the retried delivery is attempted again");
+        await (await Client.PostAsync("/v1/admin/dead-letters/delivery:0/retry", null)).AssertProblemAsync(404, "not_found");
+    }
+
+    [Fact]
+    public async Task AMalformedOutboxRowIsDeadLetteredWithoutBlockingOthers()
+    {
+        var eventId = Guid.NewGuid();
+        await LedgerRows.ExecuteAsync(api.Database, $"""
+            INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+            VALUES ('{eventId}', '{_tenant}', 'inventory.sold.v1', 'sku', '{_sku}', 1, '[1, 2]', now(), 'test')
+            """);
+        await CreateSkuAsync(10);
+
+        await Poll.UntilAsync(async () => (await FeedAsync(null)).Events.Count == 1, "the good event is published");
+        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(api.Database,
+            "SELECT count(*) FROM outbox WHERE event_id = $1 AND dead_lettered_at IS NOT NULL", eventId) == 1, "the bad row is dead-lettered");
+
+        var letter = Assert.Single((await (await Client.GetAsync("/v1/admin/dead-letters")).JsonAsync()).GetProperty("deadLetters").EnumerateArray());
+        Assert.Equal(eventId.ToString(), letter.GetProperty("eventId").GetString());
+        Assert.StartsWith("outbox:", letter.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not an object", letter.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        using var scraper = new HttpClient();
+        await Poll.UntilAsync(async () => System.Text.RegularExpressions.Regex.IsMatch(
+            await scraper.GetStringAsync($"{api.Silo.Urls.First()}/metrics"), @"(?m)^event_dead_letters(\{[^}]*\})? [1-9]"),
+            "the silo's event_dead_letters gauge counts it");
+    }
+
+    [Fact]
+    public async Task TheLowStockConsumerAppliesEachEventOnceEvenWhenDeliveredAgain()
+    {
+        await CreateSkuAsync(10);
+        var reorder = await Client.SendJsonAsync(HttpMethod.Put, $"/v1/stock-alerts/{_sku}", new { reorderPoint = 5 }, null);
+        Assert.Equal(HttpStatusCode.OK, reorder.StatusCode);
+        foreach (var quantity in new[] { 3, 3, 1 })
+        {
+            await SellAsync(quantity); // 7, 4 (alert), 3
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{_sku}/receipts", new { quantity = 10 })).StatusCode);
+        await SellAsync(9); // 13, then 4 (alert)
+
+        var events = await EventIdsAsync();
+        Assert.Equal(6, events.Count);
+        await Poll.UntilAsync(async () => await ProcessedAsync() == 6, "the consumer processed every event");
+        Assert.Equal(2, await AlertsAsync());
+
+        // Deliver every event to the consumer again, on purpose.
+        await LedgerRows.ExecuteAsync(api.Database, $"""
+            UPDATE event_deliveries d SET status = 'pending', next_attempt_at = now()
+            FROM outbox o WHERE o.id = d.outbox_id AND o.tenant_id = '{_tenant}' AND d.subscriber = 'consumer:low-stock'
+            """);
+        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(api.Database,
+            """
+            SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id
+            WHERE o.tenant_id = $1 AND d.subscriber = 'consumer:low-stock' AND d.status = 'delivered' AND d.attempts = 2
+            """, _tenant) == 6, "every event was delivered a second time");
+
+        Assert.Equal(6, await ProcessedAsync());
+        Assert.Equal(2, await AlertsAsync());
+        var low = (await (await Client.GetAsync("/v1/stock-alerts?lowOnly=true")).JsonAsync()).GetProperty("skus").EnumerateArray().Single();
+        Assert.Equal((_sku, 4L, 5L, true), (low.GetProperty("sku").GetString(), low.GetProperty("onHand").GetInt64(),
+            low.GetProperty("reorderPoint").GetInt64(), low.GetProperty("low").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task TheConsumerIgnoresMembersItDoesNotKnow()
+    {
+        await CreateSkuAsync(10);
+        await Client.SendJsonAsync(HttpMethod.Put, $"/v1/stock-alerts/{_sku}", new { reorderPoint = 5 }, null);
+        var eventId = Guid.NewGuid();
+        await LedgerRows.ExecuteAsync(api.Database, $$"""
+            INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+            VALUES ('{{eventId}}', '{{_tenant}}', 'inventory.sold.v1', 'sku', '{{_sku}}', 99,
+                    '{"onHand": 2, "someFutureField": {"nested": true}, "sku": "{{_sku}}"}', now(), 'test')
+            """);
+
+        await Poll.UntilAsync(async () => await AlertsAsync() == 1, "the event with unknown members raised its alert");
+    }
+
+    private async Task CreateSkuAsync(long onHand) =>
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostJsonAsync("/v1/inventory", new { sku = _sku, name = "Oak chair", onHand })).StatusCode);
+
+    private async Task SellAsync(long quantity) =>
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{_sku}/sales", new { quantity })).StatusCode);
+
+    private async Task RegisterWebhookAsync(string url, string[] eventTypes)
+    {
+        var response = await Client.PostJsonAsync("/v1/webhooks", new { url, eventTypes, secret = _secret });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private async Task<(List<JsonElement> Events, string Next)> FeedAsync(string? after, int limit = 100)
+    {
+        var page = await (await Client.GetAsync($"/v1/events?limit={limit}{(after is null ? "" : $"&after={after}")}")).JsonAsync();
+        return (page.GetProperty("events").EnumerateArray().ToList(), page.GetProperty("next").GetString()!);
+    }
+
+    private async Task<List<string>> EventIdsAsync()
+    {
+        await using var command = api.Database.CreateCommand("SELECT event_id::text FROM outbox WHERE tenant_id = $1 ORDER BY id");
+        command.Parameters.Add(new() { Value = _tenant });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private Task<long> DeliveriesAsync(string status) => LedgerRows.ScalarAsync(api.Database,
+        "SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE o.tenant_id = $1 AND d.status = $2 AND d.subscriber LIKE 'webhook:%'",
+        _tenant, status);
+
+    private Task<long> ProcessedAsync() => LedgerRows.ScalarAsync(api.Database,
+        "SELECT count(*) FROM processed_events p JOIN outbox o ON o.event_id = p.event_id WHERE o.tenant_id = $1 AND p.consumer = 'low-stock'", _tenant);
+
+    private Task<long> AlertsAsync() => LedgerRows.ScalarAsync(api.Database,
+        "SELECT count(*) FROM low_stock_alerts WHERE tenant_id = $1 AND sku = $2", _tenant, _sku);
+}
