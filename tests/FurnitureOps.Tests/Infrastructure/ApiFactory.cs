@@ -11,10 +11,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly ILoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
+    private readonly string _environment;
 
-    public ApiFactory(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
+    public ApiFactory(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null,
+        string environment = "Development")
     {
         _settings = settings;
+        _environment = environment;
         _logs = logs;
         _services = services;
         UseKestrel(0);
@@ -22,7 +25,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

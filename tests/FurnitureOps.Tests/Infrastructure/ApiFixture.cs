@@ -55,7 +55,7 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>An API instance for any cluster id (one without silos answers 503 until one joins).</summary>
     public ApiFactory CreateApi(
         string clusterId, IReadOnlyDictionary<string, string?>? overrides = null, ILoggerProvider? logs = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, string environment = "Development")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -80,7 +80,7 @@ public sealed class ApiFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        var api = new ApiFactory(settings, logs, services);
+        var api = new ApiFactory(settings, logs, services, environment);
         api.StartServer();
         return api;
     }

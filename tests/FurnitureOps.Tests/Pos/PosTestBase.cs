@@ -15,10 +15,10 @@ public abstract class PosTestBase(ApiFixture api)
 
     protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
 
-    protected async Task<string> CreateSkuAsync(long onHand)
+    protected async Task<string> CreateSkuAsync(long onHand, HttpClient? client = null)
     {
         var sku = NewId("SKU");
-        var response = await Client.PostJsonAsync("/v1/inventory", new { sku, name = "Oak chair", onHand });
+        var response = await (client ?? Client).PostJsonAsync("/v1/inventory", new { sku, name = "Oak chair", onHand });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return sku;
     }

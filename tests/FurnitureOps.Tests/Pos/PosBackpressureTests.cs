@@ -1,0 +1,85 @@
+using System.Net;
+using FurnitureOps.Testing;
+using FurnitureOps.Tests.Infrastructure;
+using FurnitureOps.Grains.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Pos;
+
+/// <summary>
+/// Intake refuses with 503 <c>overloaded</c> + Retry-After, accepting nothing, while the silo holds too many
+/// unfinished events or the outbox is too deep; it accepts again once the backlog drains.
+/// </summary>
+[Collection(ApiDefinition.Name)]
+public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
+{
+    [Fact]
+    public async Task TooManyUnfinishedEventsOnASiloRefuseNewOnes()
+    {
+        var clusterId = $"pos-bound-{Guid.NewGuid():N}";
+        await using var silo = await SiloHost.StartAsync(Fixture.ConnectionString, clusterId,
+            settings: new Dictionary<string, string?> { ["Pos:MaxPendingEvents"] = "1" });
+        await using var intake = Fixture.CreateApi(clusterId);
+        var client = intake.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Fixture.Token(Tenant, []));
+        await ApiFixture.WaitUntilReadyAsync(client);
+        var (stuck, other) = (await CreateSkuAsync(10, client), await CreateSkuAsync(10, client)); // through this cluster
+
+        string pendingId;
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Fixture.Database, stuck))
+        {
+            var first = await PostEventAsync(Event("sale", [(stuck, 1)]), "first", client);
+            var accepted = await first.JsonAsync();
+            Assert.Equal("pending", accepted.GetProperty("status").GetString());
+            pendingId = accepted.GetProperty("eventId").GetString()!;
+
+            var refused = await PostEventAsync(Event("sale", [(other, 1)]), "second", client);
+
+            await refused.AssertProblemAsync(503, "overloaded");
+            Assert.True(refused.Headers.RetryAfter is not null, "503 without Retry-After");
+            Assert.Equal(10, await OnHandAsync(other));
+        }
+
+        Assert.Equal("applied", (await FinishedEventAsync(pendingId, client)).GetProperty("status").GetString());
+        var retried = await PostEventAsync(Event("sale", [(other, 1)]), "second", client);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(9, await OnHandAsync(other));
+    }
+
+    [Fact]
+    public async Task ADeepOutboxRefusesNewEventsAndNothingIsWritten()
+    {
+        var connections = await TestDatabase.CreateAsync(durable: false);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        var clusterId = $"pos-outbox-{Guid.NewGuid():N}";
+        await using var silo = await SiloHost.StartAsync(connections.App, clusterId, settings: new Dictionary<string, string?>
+        {
+            ["Events:RelayEnabled"] = "false", // nothing drains the outbox
+            ["Pos:MaxOutboxDepth"] = "2",
+        });
+        await using var intake = Fixture.CreateApi(clusterId, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App });
+        var client = intake.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Fixture.Token(Tenant, []));
+        await ApiFixture.WaitUntilReadyAsync(client);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/inventory", new { sku = "S1", name = "Oak chair", onHand = 10 })).StatusCode);
+        for (var sale = 0; sale < 2; sale++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 1 })).StatusCode);
+        }
+
+        // Barrier: this silo's backlog sample (every 200 ms in tests) has seen the three unpublished rows.
+        var backlog = silo.Services.GetRequiredService<OutboxBacklog>();
+        await Poll.UntilAsync(() => Task.FromResult(backlog.Depth >= 3), "the silo sees the outbox backlog");
+
+        var refused = await client.PostJsonAsync("/v1/pos/events", Event("sale", [("S1", 1)]), "receipt-1");
+
+        await refused.AssertProblemAsync(503, "overloaded");
+        Assert.True(refused.Headers.RetryAfter is not null, "503 without Retry-After");
+        Assert.Equal(8, await LedgerRows.ScalarAsync(database, "SELECT on_hand FROM inventory_items WHERE sku = 'S1'"));
+        Assert.Equal(0, await LedgerRows.ScalarAsync(database,
+            "SELECT count(*) FROM orleans_storage WHERE grain_type_string LIKE '%pos%'"));
+        Assert.Equal(0, await LedgerRows.ScalarAsync(database,
+            "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'pos-saga'"));
+    }
+}
