@@ -55,6 +55,13 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM, as Kubernetes or Ctrl-C would.</summary>
     public void Terminate() => Process.Start("kill", $"-TERM {_process.Id}")!.WaitForExit();
 
+    /// <summary>Sends SIGKILL: the process gets no chance to finish anything, as in a node or OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
