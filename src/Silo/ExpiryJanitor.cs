@@ -1,15 +1,19 @@
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Silo.Events;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FurnitureOps.Silo;
 
 /// <summary>
-/// Deletes expired rows in small batches: idempotency records (grains already ignore expired keys) and used
-/// request signatures (past their window a replay is refused by the timestamp check anyway). Keeps both
+/// Deletes expired rows in small batches: idempotency records (grains already ignore expired keys), used
+/// request signatures (past their window a replay is refused by the timestamp check anyway) and finished event
+/// deliveries older than <c>Events:DeliveredRetention</c>. Keeps these
 /// tables from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
 /// </summary>
-public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, GrainClock clock, ILogger<ExpiryJanitor> logger)
+public sealed partial class ExpiryJanitor(
+    NpgsqlDataSource dataSource, GrainClock clock, IOptions<EventDeliveryOptions> events, ILogger<ExpiryJanitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
@@ -25,7 +29,7 @@ public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, GrainCloc
             total += await PurgeExpiredAsync(table, cancellationToken);
         }
 
-        return total;
+        return total + await PurgeFinishedDeliveriesAsync(cancellationToken);
     }
 
     private async Task<int> PurgeExpiredAsync(string table, CancellationToken cancellationToken)
@@ -40,6 +44,30 @@ public sealed partial class ExpiryJanitor(NpgsqlDataSource dataSource, GrainCloc
                 WHERE ctid IN (SELECT ctid FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
                 """);
             command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() });
+            command.Parameters.Add(new() { Value = BatchSize });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == BatchSize);
+
+        return total;
+    }
+
+    // Finished deliveries are bookkeeping: the outbox keeps every event, processed_events keeps consumers exactly-once.
+    private async Task<int> PurgeFinishedDeliveriesAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                DELETE FROM event_deliveries
+                WHERE id IN (SELECT id FROM event_deliveries
+                             WHERE status IN ('delivered', 'cancelled') AND created_at <= $1
+                             LIMIT $2 FOR UPDATE SKIP LOCKED)
+                """);
+            command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() - events.Value.DeliveredRetention });
             command.Parameters.Add(new() { Value = BatchSize });
             deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             total += deleted;

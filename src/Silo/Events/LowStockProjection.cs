@@ -5,9 +5,10 @@ namespace FurnitureOps.Silo.Events;
 
 /// <summary>
 /// Keeps the last stock level of every SKU from its <c>inventory.*</c> events and raises a low-stock alert
-/// when a SKU falls to or below its reorder point (<c>PUT /v1/inventory/{sku}/reorder-point</c>). Events may
-/// arrive late or out of order (retries, several dispatchers): an event older than the level already seen
-/// (by the SKU's ledger version) changes nothing.
+/// for each event that takes a SKU from above its reorder point (<c>PUT /v1/stock-alerts/{sku}</c>) to at or
+/// below it. Events may arrive late or out of order (retries, several dispatchers), so each event is judged
+/// on its own before and after values, never against the last level seen; and the level only moves forward
+/// by the SKU's ledger version.
 /// </summary>
 public sealed class LowStockProjection : IEventConsumer
 {
@@ -20,19 +21,14 @@ public sealed class LowStockProjection : IEventConsumer
     public async Task ApplyAsync(PublishedEvent published, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Only the members this projection needs are read; any others are ignored, as the event contract requires.
-        if (JsonSerializer.Deserialize<StockLevel>(published.DataJson, Json) is not { OnHand: { } onHand })
+        if (JsonSerializer.Deserialize<StockChange>(published.DataJson, Json) is not { OnHand: { } onHand } change)
         {
             return;
         }
 
         var (tenant, sku, version) = (published.TenantId, published.AggregateId, published.AggregateVersion);
         var previous = await LockLevelAsync(connection, transaction, tenant, sku, version, onHand, cancellationToken);
-        if (previous is { Version: var seen } && seen >= version)
-        {
-            return;
-        }
-
-        if (previous is not null)
+        if (previous is { Version: var seen } && seen < version)
         {
             await ExecuteAsync(connection, transaction,
                 "UPDATE stock_levels SET on_hand = $3, version = $4, updated_at = now() WHERE tenant_id = $1 AND sku = $2",
@@ -46,7 +42,7 @@ public sealed class LowStockProjection : IEventConsumer
             FROM reorder_points r
             WHERE r.tenant_id = $1 AND r.sku = $2 AND $4 <= r.reorder_point AND ($5::bigint IS NULL OR $5::bigint > r.reorder_point)
             """,
-            cancellationToken, tenant, sku, published.EventId, onHand, (object?)previous?.OnHand ?? DBNull.Value);
+            cancellationToken, tenant, sku, published.EventId, onHand, (object?)change.OnHandBefore ?? DBNull.Value);
     }
 
     /// <summary>
@@ -97,7 +93,17 @@ public sealed class LowStockProjection : IEventConsumer
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private sealed record StockLevel(long? OnHand);
+    /// <summary>The members of an inventory event this projection reads.</summary>
+    private sealed record StockChange(string? Operation, long? Quantity, long? OnHand)
+    {
+        /// <summary>On hand before the event; null for a creation (nothing was above the reorder point before).</summary>
+        public long? OnHandBefore => Operation switch
+        {
+            "sell" => OnHand + Quantity,
+            "receive" or "return" or "adjust" => OnHand - Quantity, // adjust's quantity is the signed change
+            _ => null,
+        };
+    }
 
     private sealed record Level(long OnHand, long Version);
 }

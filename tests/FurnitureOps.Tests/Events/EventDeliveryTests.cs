@@ -162,7 +162,7 @@ public sealed class EventDeliveryTests(ApiFixture api)
         await LedgerRows.ExecuteAsync(api.Database, $$"""
             INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
             VALUES ('{{eventId}}', '{{_tenant}}', 'inventory.sold.v1', 'sku', '{{_sku}}', 99,
-                    '{"onHand": 2, "someFutureField": {"nested": true}, "sku": "{{_sku}}"}', now(), 'test')
+                    '{"operation": "sell", "quantity": 8, "onHand": 2, "someFutureField": {"nested": true}, "sku": "{{_sku}}"}', now(), 'test')
             """);
 
         await Poll.UntilAsync(async () => await AlertsAsync() == 1, "the event with unknown members raised its alert");

@@ -93,6 +93,7 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
 
         Cluster.GrainTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
         var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
+            Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Events.EventDeliveryOptions()),
             NullLogger<ExpiryJanitor>.Instance);
         await janitor.PurgeExpiredAsync(CancellationToken.None);
         var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,
