@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
+using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Interfaces.Pos;
 
@@ -20,7 +21,10 @@ public interface IPosEventGrain : IGrainWithStringKey
     [Alias("SubmitAsync")]
     Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context);
 
-    /// <summary>The event with its saga, or null if it was never accepted.</summary>
-    [Alias("GetAsync")]
+    /// <summary>
+    /// The event with its saga, or null if it was never accepted. Interleaves with a running saga, so a status
+    /// read never waits behind a slow step; it sees the steps as far as they got.
+    /// </summary>
+    [Alias("GetAsync"), AlwaysInterleave]
     Task<PosEventView?> GetAsync();
 }
