@@ -90,23 +90,8 @@ public sealed partial class PosEventGrain(
 
     public Task<PosEventView?> GetAsync() => Task.FromResult(posEvent.RecordExists ? State.ToView(_eventId) : null);
 
-    /// <summary>
-    /// Writes the state. If the write fails the in-memory state is ahead of storage, so the activation retires
-    /// and the next call reloads what was really stored.
-    /// </summary>
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await posEvent.WriteStateAsync();
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            LogPersistFailed(logger, error, _eventId);
-            this.DeactivateOnIdle();
-            throw new StorageUnavailableException("The POS event could not be saved; retry the same delivery.");
-        }
-    }
+    private Task PersistAsync() => posEvent.WriteOrRetireAsync(this, error => LogPersistFailed(logger, error, _eventId),
+        "The POS event could not be saved; retry the same delivery.");
 
     private void ReleaseIntakeSlot()
     {

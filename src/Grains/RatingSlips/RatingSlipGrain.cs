@@ -129,23 +129,8 @@ public sealed partial class RatingSlipGrain(
         return new CommandOutcome<SlipReply>(reply, IdempotencyStatus.Fresh);
     }
 
-    /// <summary>
-    /// Writes the state. If the write fails the in-memory state is ahead of storage, so, as in the ledger write
-    /// path, the activation retires and the next call reloads what was really stored.
-    /// </summary>
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await slip.WriteStateAsync();
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            LogPersistFailed(logger, error, _slipId);
-            this.DeactivateOnIdle();
-            throw new StorageUnavailableException("The rating slip could not be saved; retry with the same Idempotency-Key.");
-        }
-    }
+    private Task PersistAsync() => slip.WriteOrRetireAsync(this, error => LogPersistFailed(logger, error, _slipId),
+        "The rating slip could not be saved; retry with the same Idempotency-Key.");
 
     // Nothing to record for a slip that does not exist: recording would create it.
     private static CommandOutcome<SlipReply> NotFound() => new(new SlipReply(null, SlipReply.SlipNotFound), IdempotencyStatus.Fresh);

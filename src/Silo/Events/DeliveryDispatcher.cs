@@ -16,7 +16,7 @@ public sealed partial class DeliveryDispatcher(
     WebhookSender webhooks,
     IEnumerable<IEventConsumer> consumers,
     IOptions<EventDeliveryOptions> options,
-    ILogger<DeliveryDispatcher> logger) : BackgroundService
+    ILogger<DeliveryDispatcher> logger) : PollingWorker(options, logger)
 {
     private const string WebhookPrefix = "webhook:";
     private const string ConsumerPrefix = "consumer:";
@@ -29,49 +29,13 @@ public sealed partial class DeliveryDispatcher(
     {
         var claimed = await ClaimAsync(cancellationToken);
         await Parallel.ForEachAsync(claimed,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DeliveryConcurrency, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Options.DeliveryConcurrency, CancellationToken = cancellationToken },
             async (delivery, token) => await DeliverAsync(delivery, token));
         return claimed.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RelayEnabled)
-        {
-            return;
-        }
-
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan wait;
-            try
-            {
-                var claimed = await DispatchBatchAsync(stoppingToken);
-                failures = 0;
-                wait = claimed == options.Value.DeliveryBatchSize ? TimeSpan.Zero : options.Value.PollInterval;
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                failures++;
-                wait = options.Value.BackoffAfter(failures);
-                LogDispatchFailed(logger, error, wait);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return; // claimed deliveries not finished become due again when their lease ends
-            }
-
-            try
-            {
-                await Task.Delay(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
+        await DispatchBatchAsync(cancellationToken) == Options.DeliveryBatchSize;
 
     private async Task<List<Delivery>> ClaimAsync(CancellationToken cancellationToken)
     {
@@ -98,8 +62,8 @@ public sealed partial class DeliveryDispatcher(
                    ON s.id = CASE WHEN starts_with(c.subscriber, 'webhook:') THEN substr(c.subscriber, 9)::uuid END
             ORDER BY c.id
             """);
-        command.Parameters.Add(new() { Value = options.Value.DeliveryBatchSize });
-        command.Parameters.Add(new() { Value = options.Value.Lease });
+        command.Parameters.Add(new() { Value = Options.DeliveryBatchSize });
+        command.Parameters.Add(new() { Value = Options.Lease });
         var deliveries = new List<Delivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -165,7 +129,7 @@ public sealed partial class DeliveryDispatcher(
                 }
                 else
                 {
-                    LogDuplicateIgnored(logger, consumer.Name, delivery.Event.EventId);
+                    LogDuplicateIgnored(Logger, consumer.Name, delivery.Event.EventId);
                 }
             }
 
@@ -214,7 +178,7 @@ public sealed partial class DeliveryDispatcher(
 
     private async Task FailAsync(Delivery delivery, string error, CancellationToken cancellationToken)
     {
-        var dead = delivery.Attempt >= options.Value.MaxDeliveryAttempts;
+        var dead = delivery.Attempt >= Options.MaxDeliveryAttempts;
         await using var command = dataSource.CreateCommand(
             """
             UPDATE event_deliveries
@@ -224,11 +188,11 @@ public sealed partial class DeliveryDispatcher(
         command.Parameters.Add(new() { Value = delivery.Id });
         command.Parameters.Add(new() { Value = delivery.Attempt });
         command.Parameters.Add(new() { Value = dead });
-        command.Parameters.Add(new() { Value = options.Value.BackoffAfter(delivery.Attempt) });
+        command.Parameters.Add(new() { Value = Options.BackoffAfter(delivery.Attempt) });
         command.Parameters.Add(new() { Value = error.Length > 500 ? error[..500] : error });
         await command.ExecuteNonQueryAsync(cancellationToken);
         SiloMetrics.DeliveryAttempted(Kind(delivery), dead ? "dead" : "failed");
-        LogDeliveryFailed(logger, delivery.Event.EventId, delivery.Subscriber, delivery.Attempt, dead, error);
+        LogDeliveryFailed(Logger, delivery.Event.EventId, delivery.Subscriber, delivery.Attempt, dead, error);
     }
 
     private static string Kind(Delivery delivery) =>
@@ -236,9 +200,6 @@ public sealed partial class DeliveryDispatcher(
 
     private sealed record Delivery(
         long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching deliveries failed; retrying in {Wait}")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception error, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Delivery of event {EventId} to {Subscriber} failed (attempt {Attempt}, dead-lettered: {DeadLettered}): {Error}")]

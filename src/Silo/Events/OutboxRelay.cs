@@ -22,7 +22,7 @@ public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
     IEnumerable<IEventConsumer> consumers,
     IOptions<EventDeliveryOptions> options,
-    ILogger<OutboxRelay> logger) : BackgroundService
+    ILogger<OutboxRelay> logger) : PollingWorker(options, logger)
 {
     /// <summary>Arbitrary, fixed: the advisory lock key that makes publication single-file across silos.</summary>
     private const long PublisherLock = 0x466F_5265_6C61_7931; // "FoRelay1"
@@ -41,17 +41,17 @@ public sealed partial class OutboxRelay(
         }
 
         var rows = await ReadDueAsync(connection, transaction, cancellationToken);
-        var malformed = rows.Where(row => Malformed(row.Payload) is not null).ToList();
-        var publishable = rows.Except(malformed).Select(row => row.Id).ToArray();
+        var judged = rows.Select(row => (Row: row, Problem: Malformed(row.Payload))).ToList();
+        var publishable = judged.Where(row => row.Problem is null).Select(row => row.Row.Id).ToArray();
         if (publishable.Length > 0)
         {
             await PositionAsync(connection, transaction, publishable, cancellationToken);
             await FanOutAsync(connection, transaction, publishable, cancellationToken);
         }
 
-        foreach (var row in malformed)
+        foreach (var (row, problem) in judged.Where(row => row.Problem is not null))
         {
-            await RecordFailureAsync(connection, transaction, row, Malformed(row.Payload)!, cancellationToken);
+            await RecordFailureAsync(connection, transaction, row, problem!, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -59,40 +59,8 @@ public sealed partial class OutboxRelay(
         return rows.Count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RelayEnabled)
-        {
-            return;
-        }
-
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            TimeSpan wait;
-            try
-            {
-                var published = await PublishBatchAsync(stoppingToken);
-                failures = 0;
-                wait = published == options.Value.PublishBatchSize ? TimeSpan.Zero : options.Value.PollInterval;
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                failures++;
-                wait = options.Value.BackoffAfter(failures);
-                LogPublishFailed(logger, error, wait);
-            }
-
-            try
-            {
-                await Task.Delay(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
+        await PublishBatchAsync(cancellationToken) == Options.PublishBatchSize;
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
@@ -112,7 +80,7 @@ public sealed partial class OutboxRelay(
             LIMIT $1
             FOR UPDATE SKIP LOCKED
             """, connection, transaction);
-        command.Parameters.Add(new() { Value = options.Value.PublishBatchSize });
+        command.Parameters.Add(new() { Value = Options.PublishBatchSize });
         var rows = new List<OutboxRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -168,7 +136,7 @@ public sealed partial class OutboxRelay(
         NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxRow row, string error, CancellationToken cancellationToken)
     {
         var attempts = row.Attempts + 1;
-        var dead = attempts >= options.Value.MaxPublishAttempts;
+        var dead = attempts >= Options.MaxPublishAttempts;
         await using var command = new NpgsqlCommand(
             """
             UPDATE outbox
@@ -179,10 +147,10 @@ public sealed partial class OutboxRelay(
         command.Parameters.Add(new() { Value = row.Id });
         command.Parameters.Add(new() { Value = attempts });
         command.Parameters.Add(new() { Value = error });
-        command.Parameters.Add(new() { Value = options.Value.BackoffAfter(attempts) });
+        command.Parameters.Add(new() { Value = Options.BackoffAfter(attempts) });
         command.Parameters.Add(new() { Value = dead });
         await command.ExecuteNonQueryAsync(cancellationToken);
-        LogMalformed(logger, row.Id, attempts, dead, error);
+        LogMalformed(Logger, row.Id, attempts, dead, error);
     }
 
     /// <summary>Why a row cannot be published, or null. Every event's data must be a JSON object (subscribers add members to it).</summary>
@@ -200,9 +168,6 @@ public sealed partial class OutboxRelay(
     }
 
     private sealed record OutboxRow(long Id, string Payload, int Attempts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the outbox failed; retrying in {Wait}")]
-    private static partial void LogPublishFailed(ILogger logger, Exception error, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {OutboxId} cannot be published (attempt {Attempts}, dead-lettered: {DeadLettered}): {Reason}")]
     private static partial void LogMalformed(ILogger logger, long outboxId, int attempts, bool deadLettered, string reason);
