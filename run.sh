@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# Starts FurnitureOps locally: PostgreSQL (under .data/, unless FURNITUREOPS_PG is set), migrations, one
-# silo and the API. Prints the URLs and a development token. Ctrl-C stops everything it started.
+# Starts FurnitureOps locally: PostgreSQL (under .data/, unless FURNITUREOPS_PG is set), migrations, the
+# silos and the API. Prints the URLs and a development token. Ctrl-C stops everything it started.
+#   ./run.sh              one silo
+#   ./run.sh --silos 3    three silos on consecutive ports, one cluster through the PostgreSQL membership table
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/postgres.sh
+
+SILOS=${FURNITUREOPS_SILOS:-1}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) SILOS=${2:-}; shift 2 || { echo "--silos needs a number" >&2; exit 2; } ;;
+    --silos=*) SILOS=${1#--silos=}; shift ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+case "$SILOS" in
+  [1-9]) ;;
+  *) echo "--silos must be 1-9, not '$SILOS'" >&2; exit 2 ;;
+esac
 
 API_PORT=${FURNITUREOPS_API_PORT:-5000}
 SILO_OPS_PORT=${FURNITUREOPS_SILO_PORT:-5001}
@@ -74,10 +90,15 @@ export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
 ConnectionStrings__Migrations="$MIGRATIONS" dotnet "$SILO_DLL" migrate
 export ConnectionStrings__Postgres="$CONNECTION"
 
-# Content roots are the build outputs, so each process finds its appsettings.json.
-Orleans__SiloPort=$ORLEANS_SILO_PORT Orleans__GatewayPort=$ORLEANS_GATEWAY_PORT ASPNETCORE_URLS="http://127.0.0.1:$SILO_OPS_PORT" \
-  ASPNETCORE_CONTENTROOT="$(dirname "$SILO_DLL")" dotnet "$SILO_DLL" >"$DATA/logs/silo.log" 2>&1 &
-pids+=($!)
+# Content roots are the build outputs, so each process finds its appsettings.json. Silo i (0-based) uses
+# every port + i; the API finds all gateways through the membership table.
+for i in $(seq 0 $((SILOS - 1))); do
+  log="$DATA/logs/silo.log"; [ "$i" -gt 0 ] && log="$DATA/logs/silo-$((i + 1)).log"
+  Orleans__SiloPort=$((ORLEANS_SILO_PORT + i)) Orleans__GatewayPort=$((ORLEANS_GATEWAY_PORT + i)) \
+    ASPNETCORE_URLS="http://127.0.0.1:$((SILO_OPS_PORT + i))" \
+    ASPNETCORE_CONTENTROOT="$(dirname "$SILO_DLL")" dotnet "$SILO_DLL" >"$log" 2>&1 &
+  pids+=($!)
+done
 ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_CONTENTROOT="$(dirname "$API_DLL")" \
   dotnet "$API_DLL" >"$DATA/logs/api.log" 2>&1 &
 pids+=($!)
@@ -94,8 +115,9 @@ cat <<INFO
 
 FurnitureOps is running.
   API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json, /metrics)
-  Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /startupz, /livez, /metrics, /dashboard)
-  Logs            .data/logs/{silo,api}.log
+  Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /startupz, /livez, /metrics, /dashboard)$(
+  [ "$SILOS" -gt 1 ] && printf '\n                  … %s silos in all: operations ports %s-%s' "$SILOS" "$SILO_OPS_PORT" "$((SILO_OPS_PORT + SILOS - 1))")
+  Logs            .data/logs/{silo,silo-N,api}.log
 
 Development token (tenant demo, every scope, 12 h):
 export TOKEN=$TOKEN
