@@ -27,8 +27,8 @@ public sealed class LowStockProjection : IEventConsumer
         }
 
         var (tenant, sku, version) = (published.TenantId, published.AggregateId, published.AggregateVersion);
-        var previous = await LockLevelAsync(connection, transaction, tenant, sku, version, onHand, cancellationToken);
-        if (previous is { Version: var seen } && seen < version)
+        var seenVersion = await LockLevelAsync(connection, transaction, tenant, sku, version, onHand, cancellationToken);
+        if (seenVersion < version)
         {
             await ExecuteAsync(connection, transaction,
                 "UPDATE stock_levels SET on_hand = $3, version = $4, updated_at = now() WHERE tenant_id = $1 AND sku = $2",
@@ -46,23 +46,23 @@ public sealed class LowStockProjection : IEventConsumer
     }
 
     /// <summary>
-    /// The level seen so far, locked for this transaction; null if this event is the first (then it is inserted,
+    /// The ledger version of the level seen so far, locked for this transaction; null if this event is the first (then it is inserted,
     /// so a concurrent delivery for the same SKU waits on the row instead of racing).
     /// </summary>
-    private static async Task<Level?> LockLevelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    private static async Task<long?> LockLevelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string tenant, string sku, long version, long onHand, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
             await using (var select = new NpgsqlCommand(
-                "SELECT on_hand, version FROM stock_levels WHERE tenant_id = $1 AND sku = $2 FOR UPDATE", connection, transaction))
+                "SELECT version FROM stock_levels WHERE tenant_id = $1 AND sku = $2 FOR UPDATE", connection, transaction))
             {
                 select.Parameters.Add(new() { Value = tenant });
                 select.Parameters.Add(new() { Value = sku });
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 if (await reader.ReadAsync(cancellationToken))
                 {
-                    return new Level(reader.GetInt64(0), reader.GetInt64(1));
+                    return reader.GetInt64(0);
                 }
             }
 
@@ -104,6 +104,4 @@ public sealed class LowStockProjection : IEventConsumer
             _ => null,
         };
     }
-
-    private sealed record Level(long OnHand, long Version);
 }
