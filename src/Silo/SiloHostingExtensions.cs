@@ -38,6 +38,10 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.Services.AddOptions<ClusterOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans");
+            silo.Services.AddOptions<SiloMessagingOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans:Messaging");
+
+            // Failure detection (probe timeout, missed probes, votes) keeps Orleans' defaults unless configured.
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Orleans:Membership");
             silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterEndpointOptions>>((endpoints, configured) =>
             {
                 endpoints.AdvertisedIPAddress = IPAddress.Parse(configured.Value.AdvertisedIP);

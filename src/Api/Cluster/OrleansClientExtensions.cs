@@ -18,6 +18,8 @@ public static class OrleansClientExtensions
         builder.UseOrleansClient(client =>
         {
             client.Services.AddOptions<ClusterOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans");
+            client.Services.AddOptions<ClientMessagingOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans:Messaging");
+            client.Services.AddOptions<GatewayOptions>().Configure(ClusterDefaults.Apply).BindConfiguration("Orleans:Gateway");
             client.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
                 clustering.Invariant = "Npgsql";
@@ -41,13 +43,16 @@ public static class OrleansClientExtensions
         return builder;
     }
 
-    /// <summary>Answers 503 <c>cluster_unavailable</c> on the business API until the cluster is reachable.</summary>
+    /// <summary>
+    /// Answers 503 <c>cluster_unavailable</c> on the business API until the client has first reached the cluster.
+    /// Later outages surface from the grain calls themselves (mapped to 503 by <c>ExceptionProblems</c>).
+    /// </summary>
     public static IApplicationBuilder UseClusterAvailabilityGate(this IApplicationBuilder app) =>
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/v1"),
             branch => branch.Use(async (context, next) =>
             {
-                if (context.RequestServices.GetRequiredService<ClusterConnection>().IsConnected)
+                if (context.RequestServices.GetRequiredService<ClusterConnection>().IsStarted)
                 {
                     await next(context);
                     return;
