@@ -6,7 +6,8 @@ namespace FurnitureOps.Api.Health;
 
 /// <summary>
 /// Ready only while PostgreSQL answers. The API never talks to the database itself, so it asks a silo to probe
-/// it (<see cref="IStorageHealthGrain"/>), bounded in time.
+/// it (<see cref="IStorageHealthGrain"/>), bounded in time. The probe is also what reopens a gateway connection
+/// after the last one dropped, so it runs whenever the client has started, connected or not.
 /// </summary>
 public sealed class StorageHealthCheck(IClusterClient cluster, ClusterConnection connection) : IHealthCheck
 {
@@ -14,7 +15,7 @@ public sealed class StorageHealthCheck(IClusterClient cluster, ClusterConnection
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!connection.IsConnected)
+        if (!connection.IsStarted)
         {
             return HealthCheckResult.Unhealthy("No silo to probe PostgreSQL through.");
         }

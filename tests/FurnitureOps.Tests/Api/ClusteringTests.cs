@@ -19,7 +19,7 @@ public sealed class ClusteringTests(ApiFixture api)
 
         var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var hosts = await management.GetHosts(onlyActive: true);
-        var activeRows = await MembershipRowsAsync(clusterId, status: 3);
+        var activeRows = await Membership.CountAsync(api.Database, clusterId, SiloStatus.Active);
 
         Assert.Equal(2, hosts.Count);
         Assert.Equal(2, activeRows);
@@ -29,8 +29,8 @@ public sealed class ClusteringTests(ApiFixture api)
         await second.StopAsync();
         await second.DisposeAsync();
 
-        Assert.Equal(1, await MembershipRowsAsync(clusterId, status: 3));
-        Assert.Equal(1, await MembershipRowsAsync(clusterId, status: 6));
+        Assert.Equal(1, await Membership.CountAsync(api.Database, clusterId, SiloStatus.Active));
+        Assert.Equal(1, await Membership.CountAsync(api.Database, clusterId, SiloStatus.Dead));
         await first.StopAsync();
         await first.DisposeAsync();
     }
@@ -46,7 +46,4 @@ public sealed class ClusteringTests(ApiFixture api)
         Assert.Equal(1, await LedgerRows.ScalarAsync(api.Database,
             "SELECT count(*) FROM orleans_membership WHERE deployment_id = $1 AND status = 3 AND proxy_port > 0", api.ClusterId));
     }
-
-    private Task<long> MembershipRowsAsync(string clusterId, int status) => LedgerRows.ScalarAsync(api.Database,
-        "SELECT count(*) FROM orleans_membership WHERE deployment_id = $1 AND status = $2", clusterId, status);
 }

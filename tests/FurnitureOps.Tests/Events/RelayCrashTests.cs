@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using FurnitureOps.Testing;
 using FurnitureOps.Tests.Infrastructure;
 using Npgsql;
@@ -42,10 +41,15 @@ public sealed class RelayCrashTests
         var firstEvents = await AppendEventsAsync(database, 20);
 
         // Phase 1: a silo process delivers; while its first batch is in flight, kill -9.
-        await using (var doomed = HostProcess.Start("Silo", "FurnitureOps.Silo", SiloEnvironment(connections.App)))
+        await using (var doomed = SiloProcess.Start(connections.App, $"doomed-{Guid.NewGuid():N}", new Dictionary<string, string>
+        {
+            ["Events__PollInterval"] = "00:00:00.050",
+            ["Events__Lease"] = "00:00:03",
+            ["Events__WebhookTimeout"] = "00:00:02",
+        }))
         {
             await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await doomed.KillAsync();
+            await doomed.Process.KillAsync();
             killed.SetResult();
         }
 
@@ -87,17 +91,4 @@ public sealed class RelayCrashTests
 
         return ids;
     }
-
-    private static Dictionary<string, string> SiloEnvironment(string connectionString) => new()
-    {
-        ["ConnectionStrings__Postgres"] = connectionString,
-        ["Orleans__ClusterId"] = $"doomed-{Guid.NewGuid():N}",
-        ["Orleans__SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
-        ["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}",
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Events__PollInterval"] = "00:00:00.050",
-        ["Events__Lease"] = "00:00:03",
-        ["Events__WebhookTimeout"] = "00:00:02",
-    };
 }
