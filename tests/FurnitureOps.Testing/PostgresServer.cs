@@ -28,18 +28,15 @@ public sealed class PostgresServer
     /// Keep PostgreSQL's default commit durability (fsync, synchronous commit), as production does. Tests turn
     /// it off for speed; benchmarks keep it, or commit cost and so the value of batching would be understated.
     /// </param>
-    public static async Task<PostgresServer> StartAsync(bool durable = false)
+    /// <param name="settings">More server settings (<c>name=value</c>), e.g. a preloaded extension.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false, IEnumerable<string>? settings = null)
     {
         if (Environment.GetEnvironmentVariable("FURNITUREOPS_TEST_PG") is { Length: > 0 } external)
         {
             return new PostgresServer(external, null, null);
         }
 
-        var bin = Environment.GetEnvironmentVariable("FURNITUREOPS_PG_BIN") is { Length: > 0 } configured
-            ? configured
-            : Directory.GetDirectories("/usr/lib/postgresql").Select(version => Path.Combine(version, "bin"))
-                .Where(dir => File.Exists(Path.Combine(dir, "initdb"))).Order().LastOrDefault()
-              ?? throw new InvalidOperationException("No PostgreSQL server binaries; run ./test.sh, which installs them.");
+        var bin = BinDirectory();
 
         // Under FURNITUREOPS_TEST_PG_ROOT when test.sh sets it, so test.sh can sweep servers a killed run left behind.
         var root = Environment.GetEnvironmentVariable("FURNITUREOPS_TEST_PG_ROOT") is { Length: > 0 } runRoot ? runRoot : Path.GetTempPath();
@@ -49,12 +46,20 @@ public sealed class PostgresServer
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust --no-sync -E UTF8");
         var startOptions = $"-p {port} -k {data} -c listen_addresses=127.0.0.1 " +
             (durable ? string.Empty : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
-            "-c max_connections=300";
+            "-c max_connections=300" + string.Concat((settings ?? []).Select(setting => $" -c {setting}"));
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", data, bin, startOptions);
         await server.StartAgainAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
     }
+
+    /// <summary>The server binaries: <c>FURNITUREOPS_PG_BIN</c> (test.sh and bench.sh set it), else the newest installed.</summary>
+    public static string BinDirectory() =>
+        Environment.GetEnvironmentVariable("FURNITUREOPS_PG_BIN") is { Length: > 0 } configured
+            ? configured
+            : Directory.GetDirectories("/usr/lib/postgresql").Select(version => Path.Combine(version, "bin"))
+                .Where(dir => File.Exists(Path.Combine(dir, "initdb"))).Order().LastOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server binaries; run ./test.sh, which installs them.");
 
     /// <summary>Stops the server (fast shutdown), keeping its data, to test how the service behaves without it.</summary>
     public Task StopAsync() => RunAsync(Path.Combine(Own(_binDirectory), "pg_ctl"), $"-D {_dataDirectory} -w -m fast stop");

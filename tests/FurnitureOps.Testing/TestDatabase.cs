@@ -26,9 +26,11 @@ public static class TestDatabase
     public static async Task<TestConnections> CreateAsync(bool durable) => (await CreateWithServerAsync(durable)).Connections;
 
     /// <summary>As <see cref="CreateAsync"/>, also handing out the server, for tests that stop and start it.</summary>
-    public static async Task<(PostgresServer Server, TestConnections Connections)> CreateWithServerAsync(bool durable)
+    /// <param name="durable">As in <see cref="PostgresServer.StartAsync"/>.</param>
+    /// <param name="settings">More server settings, as in <see cref="PostgresServer.StartAsync"/>.</param>
+    public static async Task<(PostgresServer Server, TestConnections Connections)> CreateWithServerAsync(bool durable, IEnumerable<string>? settings = null)
     {
-        var server = await PostgresServer.StartAsync(durable);
+        var server = await PostgresServer.StartAsync(durable, settings);
         var name = $"furnitureops_test_{Guid.NewGuid():N}";
         var ownerPassword = Guid.NewGuid().ToString("N");
         var appPassword = Guid.NewGuid().ToString("N");

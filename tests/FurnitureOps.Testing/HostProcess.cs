@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace FurnitureOps.Tests.Infrastructure;
+namespace FurnitureOps.Testing;
 
 /// <summary>A silo or API started as its own OS process from the build output, as in production, to be sent signals.</summary>
 public sealed class HostProcess : IAsyncDisposable
@@ -31,7 +31,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts <c>dotnet {project}.dll</c> from <c>src/{folder}/bin/{configuration}/net10.0</c> with the given settings.</summary>
+    /// <summary>
+    /// Starts <c>dotnet {project}.dll</c> from <c>src/{folder}/bin/{configuration}/net10.0</c> with the given settings; the
+    /// caller (a test or the bench tool) runs from <c>{tests or bench}/{project}/bin/{configuration}/net10.0</c>.
+    /// </summary>
     public static HostProcess Start(string folder, string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var testBin = AppContext.BaseDirectory; // tests/FurnitureOps.Tests/bin/{configuration}/net10.0/

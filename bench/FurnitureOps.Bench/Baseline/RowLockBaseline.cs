@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace FurnitureOps.Bench.Baseline;
+
+/// <summary>
+/// The seeds' design without actors, served over HTTP on the same routes as FurnitureOps: each request is one
+/// PostgreSQL function call in its own transaction (<c>baseline.sql</c>). Tenant from <c>X-Tenant</c>; no
+/// authentication, rate limiting or outbox, so it is the least an HTTP endpoint doing this can cost.
+/// </summary>
+public sealed class RowLockBaseline : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RowLockBaseline(WebApplication app, NpgsqlDataSource database)
+    {
+        _app = app;
+        Database = database;
+    }
+
+    public NpgsqlDataSource Database { get; }
+
+    public Uri BaseAddress => new(_app.Urls.First());
+
+    /// <summary>Creates the baseline's database on the server, loads its schema and starts listening on 127.0.0.1.</summary>
+    public static async Task<RowLockBaseline> StartAsync(string adminConnectionString)
+    {
+        await using (var admin = NpgsqlDataSource.Create(adminConnectionString))
+        {
+            await admin.CreateCommand("DROP DATABASE IF EXISTS bench_baseline WITH (FORCE)").ExecuteNonQueryAsync();
+            await admin.CreateCommand("CREATE DATABASE bench_baseline").ExecuteNonQueryAsync();
+        }
+
+        var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Database = "bench_baseline",
+            MaxPoolSize = 100, // as many as FurnitureOps' silo may use for its own pool
+        }.ConnectionString);
+        await using (var schema = typeof(RowLockBaseline).Assembly.GetManifestResourceStream("baseline.sql")!)
+        using (var reader = new StreamReader(schema))
+        {
+            await database.CreateCommand(await reader.ReadToEndAsync()).ExecuteNonQueryAsync();
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/v1/inventory/{sku}/sales", (HttpContext http, string sku) =>
+            CallAsync(http, database, "SELECT sell($1, $2, $3, $4, $5)", body => [sku, Positive(body, "quantity")]));
+        foreach (var (route, operation) in new[] { ("accruals", "accrue"), ("rewards", "reward"), ("redemptions", "redeem") })
+        {
+            app.MapPost($"/v1/players/{{playerId}}/loyalty/{route}", (HttpContext http, string playerId) =>
+                CallAsync(http, database, "SELECT loyalty($1, $2, $3, $4, $5, $6)", body => [playerId, operation, Positive(body, "points")]));
+        }
+
+        await app.StartAsync();
+        return new RowLockBaseline(app, database);
+    }
+
+    /// <summary>Stock rows for a tenant, in one statement (set-up, not measured).</summary>
+    public async Task CreateSkusAsync(string tenant, IEnumerable<string> skus, long onHand)
+    {
+        await using var command = Database.CreateCommand(
+            "INSERT INTO stock (tenant_id, sku, on_hand) SELECT $1, unnest($2::text[]), $3");
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = skus.ToArray() });
+        command.Parameters.Add(new() { Value = onHand });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private static async Task<IResult> CallAsync(HttpContext http, NpgsqlDataSource database, string sql, Func<JsonObject, object[]> arguments)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var tenant = http.Request.Headers["X-Tenant"].ToString();
+        using var reader = new StreamReader(http.Request.Body);
+        var json = await reader.ReadToEndAsync();
+        object[] values;
+        try
+        {
+            values = key.Length == 0 || tenant.Length == 0 ? throw new FormatException() : arguments(JsonNode.Parse(json)!.AsObject());
+        }
+        catch (Exception error) when (error is FormatException or JsonException or InvalidOperationException or NullReferenceException)
+        {
+            return Results.Problem(statusCode: 400, title: "Idempotency-Key, X-Tenant and a positive amount are required.");
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{http.Request.Path}\n{json}")));
+        await using var command = database.CreateCommand(sql);
+        foreach (var value in new object[] { tenant, key, hash }.Concat(values))
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        var answer = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!.AsObject();
+        var status = (int)answer["status"]!;
+        answer.Remove("status");
+        return Results.Json(answer, statusCode: status);
+    }
+
+    private static long Positive(JsonObject body, string name)
+    {
+        var value = body[name]?.GetValue<long>() ?? 0;
+        return value > 0 ? value : throw new FormatException();
+    }
+}

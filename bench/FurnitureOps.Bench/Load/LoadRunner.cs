@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using FurnitureOps.Bench.Targets;
+
+namespace FurnitureOps.Bench.Load;
+
+/// <summary>
+/// Sends a fixed list of requests with a fixed number of concurrent callers (each takes the next request as
+/// soon as its previous one is answered), bounded in count and time, and shows progress once a second.
+/// </summary>
+public static class LoadRunner
+{
+    public static async Task<LoadResult> RunAsync(Target target, string label, string tenant, IReadOnlyList<BenchRequest> requests, int clients, TimeSpan bound)
+    {
+        var latencies = new double[requests.Count];
+        var statuses = new int[requests.Count];
+        var acknowledged = new ConcurrentDictionary<string, byte>();
+        var next = -1;
+        var completed = 0;
+        using var deadline = new CancellationTokenSource(bound);
+        var clock = Stopwatch.StartNew();
+
+        using var progress = new Timer(_ => Console.Error.Write(
+            $"\r  {label,-44} {Volatile.Read(ref completed),6}/{requests.Count}  {Volatile.Read(ref completed) / clock.Elapsed.TotalSeconds,8:F0} req/s   "),
+            null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+        var callers = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            int index;
+            while (!deadline.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < requests.Count)
+            {
+                var request = requests[index];
+                using var message = new HttpRequestMessage(HttpMethod.Post, request.Path)
+                {
+                    Content = new StringContent(request.Body, Encoding.UTF8, "application/json"),
+                };
+                message.Headers.Add("Idempotency-Key", request.IdempotencyKey);
+                target.Identify(message, tenant, client);
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await target.Http.SendAsync(message, deadline.Token);
+                    await response.Content.LoadIntoBufferAsync(deadline.Token);
+                    statuses[index] = (int)response.StatusCode;
+                }
+                catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+                {
+                    statuses[index] = 0;
+                }
+
+                latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (statuses[index] is >= 200 and < 300)
+                {
+                    acknowledged.TryAdd(request.IdempotencyKey, 0);
+                }
+
+                Interlocked.Increment(ref completed);
+            }
+        })).ToList();
+        await Task.WhenAll(callers);
+        clock.Stop();
+        Console.Error.Write($"\r{new string(' ', 80)}\r");
+
+        var answered = Enumerable.Range(0, requests.Count).Where(i => latencies[i] > 0).ToArray();
+        var sorted = answered.Select(i => latencies[i]).Order().ToArray();
+        var byStatus = answered.GroupBy(i => statuses[i]).ToDictionary(g => g.Key, g => g.Count());
+        return new LoadResult(requests.Count, completed, clock.Elapsed, sorted, byStatus, acknowledged.Keys.ToHashSet(), deadline.IsCancellationRequested);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using FurnitureOps.Bench.Baseline;
+using FurnitureOps.Bench.Load;
+using FurnitureOps.Bench.Reporting;
+using FurnitureOps.Bench.Scenarios;
+using FurnitureOps.Bench.Targets;
+using Npgsql;
+
+namespace FurnitureOps.Bench;
+
+/// <summary>
+/// <c>./bench.sh [scenario…] [--scale X] [--pgbench-seconds N] [--out DIR]</c>: starts a throwaway PostgreSQL
+/// with production durability, measures pgbench's ceiling on it, starts FurnitureOps (silo and API
+/// processes) and the row-lock baseline, and runs each scenario against both (docs/benchmarks.md).
+/// </summary>
+public static class Program
+{
+    private static readonly Scenario[] All =
+        [new SeedLoadScenario(), new HotSkuScenario(), new SpreadScenario(), new ReplayScenario(), new LoyaltyMixedScenario()];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var options = BenchOptions.Parse(args, All.Select(s => s.Name).ToList());
+        if (options is null)
+        {
+            Console.Error.WriteLine($"usage: ./bench.sh [{string.Join('|', All.Select(s => s.Name))}…] [--scale X] [--pgbench-seconds N] [--out DIR]");
+            return 2;
+        }
+
+        try
+        {
+            return await RunAsync(options);
+        }
+        catch (Exception error)
+        {
+            // Returning (rather than crashing) lets the processes and the PostgreSQL server be stopped on the way out.
+            Console.Error.WriteLine($"The benchmark failed: {error}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunAsync(BenchOptions options)
+    {
+        var scenarios = All.Where(s => options.Scenarios.Count == 0 || options.Scenarios.Contains(s.Name)).ToList();
+        Console.Error.WriteLine("Starting PostgreSQL (fsync and synchronous commit on, pg_stat_statements)...");
+        var (_, connections) = await TestDatabase.CreateWithServerAsync(durable: true, ["shared_preload_libraries=pg_stat_statements"]);
+        var server = new NpgsqlConnectionStringBuilder(connections.Admin) { Database = "postgres" }.ConnectionString;
+        await using var admin = NpgsqlDataSource.Create(server);
+        var statements = await Statements.EnableAsync(admin);
+
+        Ceilings? ceilings = null;
+        if (options.PgBenchSeconds > 0)
+        {
+            Console.Error.WriteLine($"pgbench simple-update, 1 and 16 clients, {options.PgBenchSeconds} s each...");
+            await PgBench.InitializeAsync(server);
+            var duration = TimeSpan.FromSeconds(options.PgBenchSeconds);
+            ceilings = new Ceilings(await PgBench.TpsAsync(server, 1, duration), await PgBench.TpsAsync(server, 16, duration));
+        }
+
+        Console.Error.WriteLine("Starting FurnitureOps (silo and API processes) and the row-lock baseline...");
+        var clients = All.Max(s => s.Clients);
+        await using var service = await FurnitureOpsService.StartAsync(connections.App);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        await using var baseline = await RowLockBaseline.StartAsync(server);
+        using var furnitureOps = new FurnitureOpsTarget(service, database, new NpgsqlConnectionStringBuilder(connections.Admin).Database!, statements, clients);
+        using var rowLock = new BaselineTarget(baseline, statements, clients);
+
+        Console.Error.WriteLine("Warming up both (JIT, connection pools)...");
+        foreach (Target target in new Target[] { furnitureOps, rowLock })
+        {
+            await new SpreadScenario().RunAsync(target, scale: 0.1, options.Bound);
+        }
+
+        var rows = new List<ScenarioRow>();
+        foreach (var scenario in scenarios)
+        {
+            Console.Error.WriteLine($"{scenario.Name}: {scenario.Description}");
+            foreach (Target target in new Target[] { furnitureOps, rowLock })
+            {
+                rows.Add(await scenario.RunAsync(target, options.Scale, options.Bound));
+            }
+        }
+
+        var checks = Goals.Check(rows, ceilings);
+        Console.WriteLine();
+        Console.WriteLine(Report.Table(rows, ceilings, checks));
+        var machine = await MachineAsync(admin);
+        var path = await Report.WriteJsonAsync(options.OutputDirectory, machine, rows, ceilings, checks);
+        Console.WriteLine($"Written to {path}");
+        return rows.All(r => r.Correct) ? 0 : 1;
+    }
+
+    private static async Task<object> MachineAsync(NpgsqlDataSource admin) => new
+    {
+        cores = Environment.ProcessorCount,
+        memoryGiB = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
+        os = RuntimeInformation.OSDescription,
+        dotnet = RuntimeInformation.FrameworkDescription,
+        postgres = (string)(await admin.CreateCommand("SHOW server_version").ExecuteScalarAsync())!,
+        commit = Environment.GetEnvironmentVariable("FURNITUREOPS_COMMIT") ?? "unknown",
+        startedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+    };
+}

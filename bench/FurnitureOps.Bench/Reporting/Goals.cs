@@ -1,0 +1,67 @@
+using System.Globalization;
+using FurnitureOps.Bench.Scenarios;
+
+namespace FurnitureOps.Bench.Reporting;
+
+/// <summary>The benchmark's goals (docs/benchmarks.md), checked against the rows of one run.</summary>
+public static class Goals
+{
+    public static IReadOnlyList<TargetCheck> Check(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings)
+    {
+        ScenarioRow? Row(string scenario, bool furnitureOps) =>
+            rows.FirstOrDefault(r => r.Scenario == scenario && (r.Target == "FurnitureOps") == furnitureOps);
+        var checks = new List<TargetCheck>();
+
+        if (Row("seed-load", true) is { } seed)
+        {
+            checks.Add(new("seed-load", "p95 ≤ 10 ms, zero errors, exact effect count",
+                $"p95 {Ms(seed.Load.Percentile(95))}, {seed.Load.Errors} errors, {seed.Effects.Rows}/{seed.ExpectedEffects} effects",
+                seed.Load.Percentile(95) <= 10 && seed.Load.Errors == 0 && seed.Correct));
+        }
+
+        if (Row("hot-sku", true) is { } hot)
+        {
+            if (Row("hot-sku", false) is { } hotBaseline)
+            {
+                var ratio = hot.Load.Throughput / hotBaseline.Load.Throughput;
+                checks.Add(new("hot-sku", "≥ 5× the row-lock baseline", $"{Times(ratio)} (mean flush batch {hot.MeanFlushBatch:F1})", ratio >= 5));
+            }
+
+            if (ceilings is not null)
+            {
+                var ratio = hot.Load.Throughput / ceilings.OneClient;
+                checks.Add(new("hot-sku", "≥ 3× pgbench simple-update, 1 client", $"{Times(ratio)} ({hot.Load.Throughput:F0} vs {ceilings.OneClient:F0} tps)", ratio >= 3));
+            }
+        }
+
+        if (Row("spread", true) is { } spread && ceilings is not null)
+        {
+            var ratio = spread.Load.Throughput / ceilings.SixteenClients;
+            checks.Add(new("spread", "≥ pgbench simple-update, 16 clients", $"{Times(ratio)} ({spread.Load.Throughput:F0} vs {ceilings.SixteenClients:F0} tps)", ratio >= 1));
+        }
+
+        if (Row("replay", true) is { } replay)
+        {
+            checks.Add(new("replay", "no database round trip", $"{replay.WritePathStatements} write-path statements", replay.WritePathStatements == 0));
+            if ((Row("hot-sku", true) ?? Row("spread", true)) is { } fresh)
+            {
+                var ratio = replay.Load.Throughput / fresh.Load.Throughput;
+                checks.Add(new("replay", $"≥ 10× fresh writes ({fresh.Scenario})", Times(ratio), ratio >= 10));
+            }
+        }
+
+        foreach (var row in rows.Where(r => !r.Correct))
+        {
+            checks.Add(new(row.Scenario, $"{row.Target}: exact effect count", $"{row.Effects.Rows} rows, {row.Effects.DistinctKeys} keys, {row.ExpectedEffects} expected", false));
+        }
+
+        return checks;
+    }
+
+    public static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Times(double ratio) => ratio.ToString("F2", CultureInfo.InvariantCulture) + "×";
+}
+
+/// <summary>pgbench simple-update on the same server: the machine's commit ceiling with 1 and 16 clients.</summary>
+public sealed record Ceilings(double OneClient, double SixteenClients);

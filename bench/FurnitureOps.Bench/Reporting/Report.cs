@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FurnitureOps.Bench.Scenarios;
+
+namespace FurnitureOps.Bench.Reporting;
+
+/// <summary>Prints the run as a table and writes it, with the machine's description, as JSON.</summary>
+public static class Report
+{
+    // NaN latencies (a run with no answers) are written as "NaN" rather than failing the report.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Table(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"scenario",-14}{"target",-19}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"stmts",8}");
+        foreach (var row in rows)
+        {
+            var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target != "FurnitureOps");
+            var ratio = row.Target == "FurnitureOps" && baseline is not null ? Goals.Times(row.Load.Throughput / baseline.Load.Throughput) : "";
+            var effects = $"{row.Effects.Rows}/{row.ExpectedEffects}{(row.Correct ? " ok" : " BAD")}";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{row.Scenario,-14}{row.Target,-19}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
+                $"{Goals.Ms(row.Load.Percentile(50)),10}{Goals.Ms(row.Load.Percentile(95)),10}{Goals.Ms(row.Load.Percentile(99)),10}{Goals.Ms(row.Load.Max),10}" +
+                $"{row.Load.Errors,8}{effects,14}{(row.MeanFlushBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{row.WritePathStatements,8}");
+        }
+
+        if (ceilings is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"pgbench simple-update (commit ceiling): {ceilings.OneClient:F0} tps with 1 client, {ceilings.SixteenClients:F0} tps with 16 clients");
+        }
+
+        text.AppendLine();
+        foreach (var check in checks)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{(check.Met ? "met   " : "MISSED")} {check.Scenario,-14}{check.Goal,-42}{check.Measured}");
+        }
+
+        return text.ToString();
+    }
+
+    public static async Task<string> WriteJsonAsync(string directory, object machine, IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        var document = new
+        {
+            date = DateTime.UtcNow,
+            machine,
+            ceilings,
+            scenarios = rows.Select(row => new
+            {
+                row.Scenario,
+                row.Target,
+                row.Clients,
+                requests = row.Load.Requests,
+                answered = row.Load.Completed,
+                seconds = row.Load.Elapsed.TotalSeconds,
+                throughput = row.Load.Throughput,
+                latencyMs = new { p50 = row.Load.Percentile(50), p95 = row.Load.Percentile(95), p99 = row.Load.Percentile(99), max = row.Load.Max },
+                statuses = row.Load.Statuses.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
+                errors = row.Load.Errors,
+                effects = new { expected = row.ExpectedEffects, rows = row.Effects.Rows, distinctKeys = row.Effects.DistinctKeys, row.Correct },
+                row.MeanFlushBatch,
+                row.WritePathStatements,
+                row.Load.HitTimeBound,
+            }),
+            targets = checks,
+        };
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));
+        return path;
+    }
+}

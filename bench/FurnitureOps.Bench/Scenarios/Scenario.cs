@@ -1,0 +1,54 @@
+using FurnitureOps.Bench.Load;
+using FurnitureOps.Bench.Targets;
+
+namespace FurnitureOps.Bench.Scenarios;
+
+/// <summary>
+/// A workload run once against FurnitureOps and once against the baseline, each time for a fresh tenant:
+/// set-up (not measured), the measured run, then the ledger's count of effects.
+/// </summary>
+public abstract class Scenario(string name, string description, int clients, int requests)
+{
+    public string Name { get; } = name;
+
+    public string Description { get; } = description;
+
+    public int Clients { get; } = clients;
+
+    /// <summary>Requests per target at scale 1.</summary>
+    public int Requests { get; } = requests;
+
+    /// <summary>Whether the effects land in the loyalty ledger rather than the stock ledger.</summary>
+    protected virtual bool Loyalty => false;
+
+    public async Task<ScenarioRow> RunAsync(Target target, double scale, TimeSpan bound)
+    {
+        var tenant = $"bench-{Name}-{Guid.NewGuid():N}"[..40];
+        var requests = await PrepareAsync(target, tenant, Math.Max(Clients, (int)(Requests * scale)));
+        var statementsBefore = await target.WritePathStatementsAsync();
+        var batchesBefore = target is FurnitureOpsTarget before ? await before.Service.FlushBatchesAsync() : default;
+
+        var load = await LoadRunner.RunAsync(target, $"{Name} → {target.Name}", tenant, requests, Clients, bound);
+
+        var statements = await target.WritePathStatementsAsync() - statementsBefore;
+        double? meanBatch = null;
+        if (target is FurnitureOpsTarget after)
+        {
+            var batches = await after.Service.FlushBatchesAsync();
+            var flushes = batches.Count - batchesBefore.Count;
+            meanBatch = flushes > 0 ? (batches.Sum - batchesBefore.Sum) / flushes : null;
+        }
+
+        var effects = await target.CountEffectsAsync(tenant, Loyalty);
+        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, meanBatch, statements);
+    }
+
+    /// <summary>Set-up for one target and tenant (not measured); returns the requests to send, in order.</summary>
+    protected abstract Task<IReadOnlyList<BenchRequest>> PrepareAsync(Target target, string tenant, int count);
+
+    /// <summary>How many ledger rows the run must have left: by default one per acknowledged key.</summary>
+    protected virtual long ExpectedEffects(LoadResult load, IReadOnlyList<BenchRequest> requests) => load.AcknowledgedKeys.Count;
+
+    protected static BenchRequest Sale(string sku, string key, int quantity = 1) =>
+        new($"/v1/inventory/{sku}/sales", $$"""{"quantity":{{quantity}},"orderRef":"{{key}}"}""", key);
+}

@@ -1,0 +1,28 @@
+using FurnitureOps.Bench.Baseline;
+
+namespace FurnitureOps.Bench.Targets;
+
+/// <summary>The row-lock baseline (<see cref="RowLockBaseline"/>): callers name their tenant in <c>X-Tenant</c>.</summary>
+public sealed class BaselineTarget(RowLockBaseline baseline, Statements statements, int maxConnections)
+    : Target("row-lock baseline", baseline.BaseAddress, maxConnections)
+{
+    public override void Identify(HttpRequestMessage request, string tenant, int client) =>
+        request.Headers.TryAddWithoutValidation("X-Tenant", tenant);
+
+    public override Task CreateSkusAsync(string tenant, IReadOnlyList<string> skus, long onHand) =>
+        baseline.CreateSkusAsync(tenant, skus, onHand);
+
+    public override async Task<Effects> CountEffectsAsync(string tenant, bool loyalty)
+    {
+        var table = loyalty ? "points_ledger" : "stock_ledger";
+        await using var command = baseline.Database.CreateCommand(
+            $"SELECT count(*), count(DISTINCT idempotency_key) FROM {table} WHERE tenant_id = $1");
+        command.Parameters.Add(new() { Value = tenant });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Effects(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    // Every request is one function call; nothing else runs in this database.
+    public override Task<long> WritePathStatementsAsync() => statements.CountAsync("bench_baseline", "sell|loyalty");
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace FurnitureOps.Bench.Targets;
+
+/// <summary>
+/// FurnitureOps as it runs in production: a silo process and an API process from the Release build, in
+/// Production mode, on loopback ports, against the bench's PostgreSQL as the application role.
+/// </summary>
+public sealed partial class FurnitureOpsService : IAsyncDisposable
+{
+    private readonly HostProcess _silo;
+    private readonly HostProcess _api;
+    private readonly HttpClient _operations;
+
+    private FurnitureOpsService(HostProcess silo, HostProcess api, Uri siloOperations, Uri apiAddress, string signingKey)
+    {
+        _silo = silo;
+        _api = api;
+        _operations = new HttpClient { BaseAddress = siloOperations };
+        ApiAddress = apiAddress;
+        SigningKey = signingKey;
+    }
+
+    public Uri ApiAddress { get; }
+
+    public string SigningKey { get; }
+
+    public static async Task<FurnitureOpsService> StartAsync(string appConnectionString)
+    {
+        var signingKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var siloOperations = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var apiAddress = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = appConnectionString,
+            ["Orleans__ClusterId"] = $"bench-{Guid.NewGuid():N}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var silo = HostProcess.Start("Silo", "FurnitureOps.Silo", new Dictionary<string, string>(common)
+        {
+            ["Orleans__SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = siloOperations.ToString(),
+        });
+        var api = HostProcess.Start("Api", "FurnitureOps.Api", new Dictionary<string, string>(common)
+        {
+            ["ASPNETCORE_URLS"] = apiAddress.ToString(),
+            ["Auth__SigningKey"] = signingKey,
+
+            // The bench's callers would pass one principal's production budget (600/min) in a second; the
+            // cluster-wide limiter still runs, a grain call per request, as in production.
+            ["RateLimits__Authenticated__PermitLimit"] = "1000000",
+        });
+        var service = new FurnitureOpsService(silo, api, siloOperations, apiAddress, signingKey);
+        await service.WaitUntilReadyAsync();
+        return service;
+    }
+
+    /// <summary>Sum and count of the silo's flush batch sizes so far (the write path's <c>ledger_flush_batch_size</c> histogram).</summary>
+    public async Task<(double Sum, double Count)> FlushBatchesAsync()
+    {
+        var exposition = await _operations.GetStringAsync("/metrics");
+        double sum = 0, count = 0;
+        foreach (Match sample in FlushBatchSample().Matches(exposition))
+        {
+            var value = double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture);
+            if (sample.Groups["part"].Value == "sum")
+            {
+                sum += value;
+            }
+            else
+            {
+                count += value;
+            }
+        }
+
+        return (sum, count);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _operations.Dispose();
+        _api.Terminate();
+        _silo.Terminate();
+        await _api.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await _silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await _api.DisposeAsync();
+        await _silo.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var api = new HttpClient { BaseAddress = ApiAddress };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                if ((await api.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"FurnitureOps did not become ready.\nsilo:\n{_silo.Output}\napi:\n{_api.Output}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    [GeneratedRegex(@"^ledger_flush_batch_size\w*_(?<part>sum|count)(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex FlushBatchSample();
+}
