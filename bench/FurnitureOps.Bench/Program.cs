@@ -87,7 +87,15 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine(Report.Table(rows, ceilings, checks));
         var machine = await MachineAsync(admin);
-        var path = await Report.WriteJsonAsync(options.OutputDirectory, machine, rows, ceilings, checks);
+        var top = await statements.TopAsync(15);
+        Console.WriteLine("Statements with the most execution time on the server (all databases, whole run):");
+        foreach (var statement in top)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {statement.TotalMilliseconds,9:F0} ms {statement.Calls,8} calls {statement.MeanMilliseconds,7:F3} ms  [{statement.Database}] {statement.Query[..Math.Min(110, statement.Query.Length)]}"));
+        }
+
+        var path = await Report.WriteJsonAsync(options.OutputDirectory, new { machine, slowestStatements = top }, rows, ceilings, checks);
         Console.WriteLine($"Written to {path}");
         return rows.All(r => r.Correct) ? 0 : 1;
     }

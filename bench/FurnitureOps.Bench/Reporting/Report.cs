@@ -19,7 +19,7 @@ public static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"scenario",-14}{"target",-19}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"stmts",8}");
+            $"{"scenario",-14}{"target",-19}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}");
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target != "FurnitureOps");
@@ -28,7 +28,7 @@ public static class Report
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{row.Scenario,-14}{row.Target,-19}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
                 $"{Goals.Ms(row.Load.Percentile(50)),10}{Goals.Ms(row.Load.Percentile(95)),10}{Goals.Ms(row.Load.Percentile(99)),10}{Goals.Ms(row.Load.Max),10}" +
-                $"{row.Load.Errors,8}{effects,14}{(row.MeanFlushBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{row.WritePathStatements,8}");
+                $"{row.Load.Errors,8}{effects,14}{(row.Flushes?.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{(row.Flushes?.MeanMilliseconds is { } flushMs ? Goals.Ms(flushMs) : ""),10}{row.WritePathStatements,8}");
         }
 
         if (ceilings is not null)
@@ -68,7 +68,7 @@ public static class Report
                 statuses = row.Load.Statuses.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
                 errors = row.Load.Errors,
                 effects = new { expected = row.ExpectedEffects, rows = row.Effects.Rows, distinctKeys = row.Effects.DistinctKeys, row.Correct },
-                row.MeanFlushBatch,
+                flushes = row.Flushes is null ? null : new { batches = row.Flushes.Flushes, meanCommands = row.Flushes.MeanBatch, meanMilliseconds = row.Flushes.MeanMilliseconds },
                 row.WritePathStatements,
                 row.Load.HitTimeBound,
             }),

@@ -26,21 +26,15 @@ public abstract class Scenario(string name, string description, int clients, int
         var tenant = $"bench-{Name}-{Guid.NewGuid():N}"[..40];
         var requests = await PrepareAsync(target, tenant, Math.Max(Clients, (int)(Requests * scale)));
         var statementsBefore = await target.WritePathStatementsAsync();
-        var batchesBefore = target is FurnitureOpsTarget before ? await before.Service.FlushBatchesAsync() : default;
+        var flushesBefore = target is FurnitureOpsTarget before ? await before.Service.FlushTotalsAsync() : null;
 
         var load = await LoadRunner.RunAsync(target, $"{Name} → {target.Name}", tenant, requests, Clients, bound);
 
         var statements = await target.WritePathStatementsAsync() - statementsBefore;
-        double? meanBatch = null;
-        if (target is FurnitureOpsTarget after)
-        {
-            var batches = await after.Service.FlushBatchesAsync();
-            var flushes = batches.Count - batchesBefore.Count;
-            meanBatch = flushes > 0 ? (batches.Sum - batchesBefore.Sum) / flushes : null;
-        }
+        var flushes = target is FurnitureOpsTarget after ? await after.Service.FlushTotalsAsync() - flushesBefore! : null;
 
         var effects = await target.CountEffectsAsync(tenant, Loyalty);
-        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, meanBatch, statements);
+        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements);
     }
 
     /// <summary>Set-up for one target and tenant (not measured); returns the requests to send, in order.</summary>

@@ -11,7 +11,7 @@ public sealed record ScenarioRow(
     LoadResult Load,
     long ExpectedEffects,
     Effects Effects,
-    double? MeanFlushBatch,
+    FlushTotals? Flushes,
     long WritePathStatements)
 {
     /// <summary>The ledger holds exactly the expected effects, one per key, and nothing went unanswered.</summary>

@@ -58,25 +58,14 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Sum and count of the silo's flush batch sizes so far (the write path's <c>ledger_flush_batch_size</c> histogram).</summary>
-    public async Task<(double Sum, double Count)> FlushBatchesAsync()
+    /// <summary>The write path's flush histograms so far: commands per flush and seconds per flush's transaction.</summary>
+    public async Task<FlushTotals> FlushTotalsAsync()
     {
         var exposition = await _operations.GetStringAsync("/metrics");
-        double sum = 0, count = 0;
-        foreach (Match sample in FlushBatchSample().Matches(exposition))
-        {
-            var value = double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture);
-            if (sample.Groups["part"].Value == "sum")
-            {
-                sum += value;
-            }
-            else
-            {
-                count += value;
-            }
-        }
-
-        return (sum, count);
+        double Sum(string metric, string part) => HistogramSample().Matches(exposition)
+            .Where(sample => sample.Groups["name"].Value.StartsWith(metric, StringComparison.Ordinal) && sample.Groups["part"].Value == part)
+            .Sum(sample => double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture));
+        return new FlushTotals(Sum("ledger_flush_batch_size", "count"), Sum("ledger_flush_batch_size", "sum"), Sum("ledger_flush_duration", "sum"));
     }
 
     public async ValueTask DisposeAsync()
@@ -117,6 +106,6 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"^ledger_flush_batch_size\w*_(?<part>sum|count)(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
-    private static partial Regex FlushBatchSample();
+    [GeneratedRegex(@"^(?<name>ledger_flush_\w*?)_(?<part>sum|count)(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex HistogramSample();
 }

@@ -14,6 +14,26 @@ public sealed class Statements(NpgsqlDataSource admin)
         return new Statements(admin);
     }
 
+    /// <summary>The statements that took most of the server's execution time so far, across the bench's databases.</summary>
+    public async Task<IReadOnlyList<StatementTime>> TopAsync(int count)
+    {
+        await using var command = admin.CreateCommand(
+            """
+            SELECT d.datname, left(regexp_replace(s.query, '\s+', ' ', 'g'), 160), s.calls, s.total_exec_time, s.mean_exec_time
+            FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+            ORDER BY s.total_exec_time DESC LIMIT $1
+            """);
+        command.Parameters.Add(new() { Value = count });
+        var top = new List<StatementTime>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            top.Add(new StatementTime(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4)));
+        }
+
+        return top;
+    }
+
     /// <summary>Calls of statements in <paramref name="database"/> whose text matches <paramref name="pattern"/> (a regex).</summary>
     public async Task<long> CountAsync(string database, string pattern)
     {
@@ -27,3 +47,6 @@ public sealed class Statements(NpgsqlDataSource admin)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
+
+/// <summary>One statement's share of the server's time: calls, total and mean execution milliseconds.</summary>
+public sealed record StatementTime(string Database, string Query, long Calls, double TotalMilliseconds, double MeanMilliseconds);
