@@ -25,18 +25,23 @@ public sealed class RowLockBaseline : IAsyncDisposable
 
     public Uri BaseAddress => new(_app.Urls.First());
 
-    /// <summary>Creates the baseline's database on the server, loads its schema and starts listening on 127.0.0.1.</summary>
-    public static async Task<RowLockBaseline> StartAsync(string adminConnectionString)
+    /// <summary>The database the bench gives the baseline on its server.</summary>
+    public const string DefaultDatabase = "bench_baseline";
+
+    /// <summary>Creates the baseline's database on the server (afresh), loads its schema and starts listening on 127.0.0.1.</summary>
+    /// <param name="adminConnectionString">A superuser connection to the server.</param>
+    /// <param name="databaseName">The database to create; an existing one of that name is dropped first.</param>
+    public static async Task<RowLockBaseline> StartAsync(string adminConnectionString, string databaseName = DefaultDatabase)
     {
         await using (var admin = NpgsqlDataSource.Create(adminConnectionString))
         {
-            await admin.CreateCommand("DROP DATABASE IF EXISTS bench_baseline WITH (FORCE)").ExecuteNonQueryAsync();
-            await admin.CreateCommand("CREATE DATABASE bench_baseline").ExecuteNonQueryAsync();
+            await admin.CreateCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)").ExecuteNonQueryAsync();
+            await admin.CreateCommand($"CREATE DATABASE \"{databaseName}\"").ExecuteNonQueryAsync();
         }
 
         var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(adminConnectionString)
         {
-            Database = "bench_baseline",
+            Database = databaseName,
             MaxPoolSize = 100, // as many as FurnitureOps' silo may use for its own pool
         }.ConnectionString);
         await using (var schema = typeof(RowLockBaseline).Assembly.GetManifestResourceStream("baseline.sql")!)

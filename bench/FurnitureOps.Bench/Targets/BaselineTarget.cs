@@ -24,5 +24,5 @@ public sealed class BaselineTarget(RowLockBaseline baseline, Statements statemen
     }
 
     // Every request is one function call; nothing else runs in this database.
-    public override Task<long> WritePathStatementsAsync() => statements.CountAsync("bench_baseline", "sell|loyalty");
+    public override Task<long> WritePathStatementsAsync() => statements.CountAsync(RowLockBaseline.DefaultDatabase, "sell|loyalty");
 }
