@@ -12,5 +12,7 @@ FURNITUREOPS_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export FURNITUREOPS_COMMIT
 
 echo "Building (Release)..." >&2
-dotnet build FurnitureOps.sln -c Release -nologo -v quiet >/dev/null
+build_log=$(mktemp)
+dotnet build FurnitureOps.sln -c Release -nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log"; rm -f "$build_log"; exit 1; }
+rm -f "$build_log"
 exec dotnet bench/FurnitureOps.Bench/bin/Release/net10.0/FurnitureOps.Bench.dll "$@"

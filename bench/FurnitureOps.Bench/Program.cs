@@ -66,9 +66,11 @@ public static class Program
         await using var baseline = await RowLockBaseline.StartAsync(server);
         using var furnitureOps = new FurnitureOpsTarget(service, database, new NpgsqlConnectionStringBuilder(connections.Admin).Database!, statements, clients);
         using var rowLock = new BaselineTarget(baseline, statements, clients);
+        using var grains = await GrainTarget.ConnectAsync(service, connections.App, database, new NpgsqlConnectionStringBuilder(connections.Admin).Database!, statements);
+        Target[] targets = [furnitureOps, grains, rowLock];
 
-        Console.Error.WriteLine("Warming up both (JIT, connection pools)...");
-        foreach (Target target in new Target[] { furnitureOps, rowLock })
+        Console.Error.WriteLine("Warming up (JIT, connection pools)...");
+        foreach (var target in targets)
         {
             await new SpreadScenario().RunAsync(target, scale: 0.1, options.Bound);
         }
@@ -77,7 +79,7 @@ public static class Program
         foreach (var scenario in scenarios)
         {
             Console.Error.WriteLine($"{scenario.Name}: {scenario.Description}");
-            foreach (Target target in new Target[] { furnitureOps, rowLock })
+            foreach (var target in targets)
             {
                 rows.Add(await scenario.RunAsync(target, options.Scale, options.Bound));
             }

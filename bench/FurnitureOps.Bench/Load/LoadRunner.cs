@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using FurnitureOps.Bench.Targets;
 
 namespace FurnitureOps.Bench.Load;
@@ -31,24 +30,8 @@ public static class LoadRunner
             while (!deadline.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < requests.Count)
             {
                 var request = requests[index];
-                using var message = new HttpRequestMessage(HttpMethod.Post, request.Path)
-                {
-                    Content = new StringContent(request.Body, Encoding.UTF8, "application/json"),
-                };
-                message.Headers.Add("Idempotency-Key", request.IdempotencyKey);
-                target.Identify(message, tenant, client);
                 var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await target.Http.SendAsync(message, deadline.Token);
-                    await response.Content.LoadIntoBufferAsync(deadline.Token);
-                    statuses[index] = (int)response.StatusCode;
-                }
-                catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
-                {
-                    statuses[index] = 0;
-                }
-
+                statuses[index] = await target.SendAsync(request, tenant, client, deadline.Token);
                 latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 if (statuses[index] is >= 200 and < 300)
                 {

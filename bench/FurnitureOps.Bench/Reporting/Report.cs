@@ -19,14 +19,14 @@ public static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"scenario",-14}{"target",-19}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}");
+            $"{"scenario",-14}{"target",-21}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}");
         foreach (var row in rows)
         {
-            var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target != "FurnitureOps");
-            var ratio = row.Target == "FurnitureOps" && baseline is not null ? Goals.Times(row.Load.Throughput / baseline.Load.Throughput) : "";
+            var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target == Goals.Baseline);
+            var ratio = row.Target != Goals.Baseline && baseline is not null ? Goals.Times(row.Load.Throughput / baseline.Load.Throughput) : "";
             var effects = $"{row.Effects.Rows}/{row.ExpectedEffects}{(row.Correct ? " ok" : " BAD")}";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{row.Scenario,-14}{row.Target,-19}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
+                $"{row.Scenario,-14}{row.Target,-21}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
                 $"{Goals.Ms(row.Load.Percentile(50)),10}{Goals.Ms(row.Load.Percentile(95)),10}{Goals.Ms(row.Load.Percentile(99)),10}{Goals.Ms(row.Load.Max),10}" +
                 $"{row.Load.Errors,8}{effects,14}{(row.Flushes?.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{(row.Flushes?.MeanMilliseconds is { } flushMs ? Goals.Ms(flushMs) : ""),10}{row.WritePathStatements,8}");
         }
@@ -40,7 +40,7 @@ public static class Report
         text.AppendLine();
         foreach (var check in checks)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{(check.Met ? "met   " : "MISSED")} {check.Scenario,-14}{check.Goal,-42}{check.Measured}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{(check.Met ? "met   " : "MISSED")} {check.Scenario,-14}{check.Goal,-52}{check.Measured}");
         }
 
         return text.ToString();

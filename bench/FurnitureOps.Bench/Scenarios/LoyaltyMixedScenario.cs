@@ -16,14 +16,14 @@ public sealed class LoyaltyMixedScenario() : Scenario("loyalty-mixed", "64 clien
     protected override Task<IReadOnlyList<BenchRequest>> PrepareAsync(Target target, string tenant, int count) =>
         Task.FromResult<IReadOnlyList<BenchRequest>>(Enumerable.Range(0, count).Select(i =>
         {
-            var player = $"/v1/players/P{Random.Shared.Next(Players)}/loyalty";
-            var key = $"loyalty-{i}";
+            var player = $"P{Random.Shared.Next(Players)}";
             var points = Random.Shared.Next(5, 100);
-            return Random.Shared.Next(10) switch
+            var operation = Random.Shared.Next(10) switch
             {
-                < 6 => new BenchRequest($"{player}/accruals", $$"""{"points":{{points}},"sourceType":"bench","sourceId":"{{key}}"}""", key),
-                < 8 => new BenchRequest($"{player}/rewards", $$"""{"points":{{points}},"reason":"bench"}""", key),
-                _ => new BenchRequest($"{player}/redemptions", $$"""{"points":{{points}},"reference":"{{key}}"}""", key),
+                < 6 => Operation.Accrue,
+                < 8 => Operation.Reward,
+                _ => Operation.Redeem,
             };
+            return new BenchRequest(operation, player, points, $"loyalty-{i}");
         }).ToList());
 }

@@ -4,7 +4,7 @@ namespace FurnitureOps.Bench.Targets;
 
 /// <summary>The row-lock baseline (<see cref="RowLockBaseline"/>): callers name their tenant in <c>X-Tenant</c>.</summary>
 public sealed class BaselineTarget(RowLockBaseline baseline, Statements statements, int maxConnections)
-    : Target("row-lock baseline", baseline.BaseAddress, maxConnections)
+    : HttpTarget("row-lock baseline", baseline.BaseAddress, maxConnections)
 {
     public override void Identify(HttpRequestMessage request, string tenant, int client) =>
         request.Headers.TryAddWithoutValidation("X-Tenant", tenant);

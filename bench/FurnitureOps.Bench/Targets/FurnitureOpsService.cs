@@ -14,8 +14,9 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
     private readonly HostProcess _api;
     private readonly HttpClient _operations;
 
-    private FurnitureOpsService(HostProcess silo, HostProcess api, Uri siloOperations, Uri apiAddress, string signingKey)
+    private FurnitureOpsService(HostProcess silo, HostProcess api, Uri siloOperations, Uri apiAddress, string signingKey, string clusterId)
     {
+        ClusterId = clusterId;
         _silo = silo;
         _api = api;
         _operations = new HttpClient { BaseAddress = siloOperations };
@@ -25,6 +26,8 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     public Uri ApiAddress { get; }
 
+    public string ClusterId { get; }
+
     public string SigningKey { get; }
 
     public static async Task<FurnitureOpsService> StartAsync(string appConnectionString)
@@ -32,10 +35,11 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         var signingKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var siloOperations = new Uri($"http://127.0.0.1:{Ports.Free()}");
         var apiAddress = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var clusterId = $"bench-{Guid.NewGuid():N}";
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = appConnectionString,
-            ["Orleans__ClusterId"] = $"bench-{Guid.NewGuid():N}",
+            ["Orleans__ClusterId"] = clusterId,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         var silo = HostProcess.Start("Silo", "FurnitureOps.Silo", new Dictionary<string, string>(common)
@@ -53,7 +57,7 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
             // cluster-wide limiter still runs, a grain call per request, as in production.
             ["RateLimits__Authenticated__PermitLimit"] = "1000000",
         });
-        var service = new FurnitureOpsService(silo, api, siloOperations, apiAddress, signingKey);
+        var service = new FurnitureOpsService(silo, api, siloOperations, apiAddress, signingKey, clusterId);
         await service.WaitUntilReadyAsync();
         return service;
     }

@@ -9,11 +9,9 @@ namespace FurnitureOps.Bench.Targets;
 
 /// <summary>FurnitureOps over HTTP: every caller is a principal of its own (a development token per tenant and client).</summary>
 public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSource database, string databaseName, Statements statements, int maxConnections)
-    : Target("FurnitureOps", service.ApiAddress, maxConnections)
+    : HttpTarget("FurnitureOps", service.ApiAddress, maxConnections)
 {
     private readonly ConcurrentDictionary<(string Tenant, int Client), string> _tokens = new();
-
-    public FurnitureOpsService Service => service;
 
     public override void Identify(HttpRequestMessage request, string tenant, int client) =>
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.GetOrAdd((tenant, client), key =>
@@ -36,7 +34,14 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
             }
         });
 
-    public override async Task<Effects> CountEffectsAsync(string tenant, bool loyalty)
+    public override Task<Effects> CountEffectsAsync(string tenant, bool loyalty) => CountEffectsAsync(database, tenant, loyalty);
+
+    public override Task<long> WritePathStatementsAsync() => WritePathStatementsAsync(statements, databaseName);
+
+    public override async Task<FlushTotals?> FlushTotalsAsync() => await service.FlushTotalsAsync();
+
+    /// <summary>Sale or loyalty rows of the tenant in FurnitureOps' ledgers.</summary>
+    public static async Task<Effects> CountEffectsAsync(NpgsqlDataSource database, string tenant, bool loyalty)
     {
         var sql = loyalty
             ? "SELECT count(*), count(DISTINCT idempotency_key) FROM loyalty_ledger WHERE tenant_id = $1"
@@ -48,7 +53,7 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
         return new Effects(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    // Statements on the write path's tables; the background workers (relay, deliveries, membership) touch others.
-    public override Task<long> WritePathStatementsAsync() =>
+    /// <summary>Statements on the write path's tables; the background workers (relay, deliveries, membership) touch others.</summary>
+    public static Task<long> WritePathStatementsAsync(Statements statements, string databaseName) =>
         statements.CountAsync(databaseName, @"inventory_items|inventory_ledger|loyalty_players|loyalty_ledger|idempotency");
 }

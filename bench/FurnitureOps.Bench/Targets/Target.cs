@@ -1,25 +1,20 @@
+using FurnitureOps.Bench.Load;
+
 namespace FurnitureOps.Bench.Targets;
 
 /// <summary>The effects a run left in a ledger: rows, and how many distinct idempotency keys they carry.</summary>
 public sealed record Effects(long Rows, long DistinctKeys);
 
 /// <summary>
-/// A system under load: FurnitureOps or the row-lock baseline. Both serve the same routes and bodies, so a
-/// scenario sends identical requests to each; they differ in how a caller is identified and where effects land.
+/// A system under load: FurnitureOps over HTTP, FurnitureOps' grains called directly, or the row-lock
+/// baseline. A scenario sends each the same requests and reads its effects back from its ledger.
 /// </summary>
-public abstract class Target(string name, Uri baseAddress, int maxConnections) : IDisposable
+public abstract class Target(string name) : IDisposable
 {
     public string Name { get; } = name;
 
-    /// <summary>One client for every simulated caller, with a connection each: callers never queue in the pool.</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseCookies = false })
-    {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
-
-    /// <summary>Marks the request as coming from caller <paramref name="client"/> of <paramref name="tenant"/>.</summary>
-    public abstract void Identify(HttpRequestMessage request, string tenant, int client);
+    /// <summary>Sends one request as caller <paramref name="client"/> of <paramref name="tenant"/>; the HTTP status it earned (0: no answer).</summary>
+    public abstract Task<int> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken);
 
     public abstract Task CreateSkusAsync(string tenant, IReadOnlyList<string> skus, long onHand);
 
@@ -29,9 +24,16 @@ public abstract class Target(string name, Uri baseAddress, int maxConnections) :
     /// <summary>Statements PostgreSQL has executed on this target's write-path tables so far (pg_stat_statements).</summary>
     public abstract Task<long> WritePathStatementsAsync();
 
-    public virtual void Dispose()
+    /// <summary>The silo's flush totals so far, where there is a silo.</summary>
+    public virtual Task<FlushTotals?> FlushTotalsAsync() => Task.FromResult<FlushTotals?>(null);
+
+    public void Dispose()
     {
-        Http.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }

@@ -1,0 +1,115 @@
+using FurnitureOps.Bench.Load;
+using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Interfaces.Inventory;
+using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Loyalty;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace FurnitureOps.Bench.Targets;
+
+/// <summary>
+/// FurnitureOps' grains called directly by an Orleans client in the bench process, as the API calls them but
+/// without HTTP, authentication or rate limiting: the write path's own figures, for comparison with pgbench.
+/// </summary>
+public sealed class GrainTarget : Target
+{
+    private readonly IHost _client;
+    private readonly IClusterClient _cluster;
+    private readonly FurnitureOpsService _service;
+    private readonly NpgsqlDataSource _database;
+    private readonly string _databaseName;
+    private readonly Statements _statements;
+
+    private GrainTarget(IHost client, FurnitureOpsService service, NpgsqlDataSource database, string databaseName, Statements statements)
+        : base("FurnitureOps grains")
+    {
+        _client = client;
+        _cluster = client.Services.GetRequiredService<IClusterClient>();
+        _service = service;
+        _database = database;
+        _databaseName = databaseName;
+        _statements = statements;
+    }
+
+    /// <summary>Connects an Orleans client to the service's cluster through its membership table.</summary>
+    public static async Task<GrainTarget> ConnectAsync(FurnitureOpsService service, string appConnectionString, NpgsqlDataSource database, string databaseName, Statements statements)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.Services.Configure<ClusterOptions>(cluster =>
+            {
+                ClusterDefaults.Apply(cluster);
+                cluster.ClusterId = service.ClusterId;
+            });
+            client.UseAdoNetClustering(clustering =>
+            {
+                clustering.Invariant = "Npgsql";
+                clustering.ConnectionString = appConnectionString;
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new GrainTarget(host, service, database, databaseName, statements);
+    }
+
+    public override async Task<int> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken)
+    {
+        // The API fingerprints the request body; any value fixed per request does here.
+        var context = new CommandContext(request.IdempotencyKey, request.Body, $"bench-client-{client}", Guid.NewGuid().ToString("N"));
+        var key = TenantKey.Format(tenant, request.Entity);
+        try
+        {
+            return request.Operation switch
+            {
+                Operation.Sell => Status(await _cluster.GetGrain<ISkuGrain>(key)
+                    .ExecuteAsync(new SellStock(request.Amount, request.IdempotencyKey), context), reply => reply.Rejection is not null),
+                _ => Status(await _cluster.GetGrain<IPlayerLoyaltyGrain>(key).ExecuteAsync(request.Operation switch
+                {
+                    Operation.Accrue => new AccruePoints(request.Amount, "bench", request.IdempotencyKey),
+                    Operation.Reward => new AwardPoints(request.Amount, "bench"),
+                    _ => new RedeemPoints(request.Amount, request.IdempotencyKey),
+                }, context), reply => reply.Rejection is not null),
+            };
+        }
+        catch (Exception error) when (error is StorageUnavailableException or OrleansException or TimeoutException)
+        {
+            return 503; // what the API would answer
+        }
+    }
+
+    public override async Task CreateSkusAsync(string tenant, IReadOnlyList<string> skus, long onHand) =>
+        await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (sku, _) =>
+        {
+            var outcome = await _cluster.GetGrain<ISkuGrain>(TenantKey.Format(tenant, sku)).ExecuteAsync(
+                new CreateSku("Bench chair", onHand), new CommandContext($"create-{sku}", "create", "bench", Guid.NewGuid().ToString("N")));
+            if (outcome.Reply?.Rejection is { } rejection)
+            {
+                throw new InvalidOperationException($"Creating {sku} was refused: {rejection.Code}");
+            }
+        });
+
+    public override Task<Effects> CountEffectsAsync(string tenant, bool loyalty) => FurnitureOpsTarget.CountEffectsAsync(_database, tenant, loyalty);
+
+    public override Task<long> WritePathStatementsAsync() => FurnitureOpsTarget.WritePathStatementsAsync(_statements, _databaseName);
+
+    public override async Task<FlushTotals?> FlushTotalsAsync() => await _service.FlushTotalsAsync();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _client.StopAsync().GetAwaiter().GetResult();
+            _client.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // As the API maps outcomes: a reused key or a business refusal is 409, anything else applied or replayed 200.
+    private static int Status<TReply>(CommandOutcome<TReply> outcome, Func<TReply, bool> refused) =>
+        outcome.Status == IdempotencyStatus.KeyReused || (outcome.Reply is { } reply && refused(reply)) ? 409 : 200;
+}
