@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using FurnitureOps.Silo.Events;
+using FurnitureOps.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Events;
+
+/// <summary>
+/// An internal consumer never gets two events of one aggregate at once: the dispatcher runs them one after
+/// another (otherwise they only queue on the aggregate's row lock), while other aggregates' events run beside
+/// them. Runs on a database and silo of its own, with a recording consumer.
+/// </summary>
+[Collection(ApiDefinition.Name)]
+public sealed class DeliveryLaneTests
+{
+    private const int EventsPerAggregate = 15;
+    private static readonly string[] Aggregates = ["S1", "S2", "S3"];
+
+    [Fact]
+    public async Task OneAggregatesEventsReachAConsumerOneAtATime()
+    {
+        var connections = await TestDatabase.CreateAsync(durable: false);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        var recorder = new RecordingConsumer();
+        await using var silo = await SiloHost.StartAsync(connections.App, $"lanes-{Guid.NewGuid():N}",
+            services: services => services.AddSingleton<IEventConsumer>(recorder));
+
+        // Interleaved, so a batch holds several events of every aggregate.
+        for (var i = 0; i < EventsPerAggregate; i++)
+        {
+            foreach (var aggregate in Aggregates)
+            {
+                await LedgerRows.ExecuteAsync(database, $$"""
+                    INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+                    VALUES ('{{Guid.NewGuid()}}', 't-lanes', 'lanes.recorded.v1', 'sku', '{{aggregate}}', {{i + 1}}, '{}', now(), 'test')
+                    """);
+            }
+        }
+
+        await Poll.UntilAsync(() => Task.FromResult(recorder.Applied.Count == EventsPerAggregate * Aggregates.Length),
+            "every event reached the consumer", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, recorder.SameAggregateOverlaps);
+        Assert.All(Aggregates, aggregate => Assert.Equal(EventsPerAggregate, recorder.Applied.Count(applied => applied == aggregate)));
+    }
+
+    /// <summary>Records which aggregate each event belonged to, and whether one aggregate was ever in two calls at once.</summary>
+    private sealed class RecordingConsumer : IEventConsumer
+    {
+        private readonly ConcurrentDictionary<string, int> _inFlight = new();
+        private int _overlaps;
+
+        public string Name => "lanes-test";
+
+        public string TypePrefix => "lanes.";
+
+        public ConcurrentBag<string> Applied { get; } = [];
+
+        public int SameAggregateOverlaps => Volatile.Read(ref _overlaps);
+
+        public async Task ApplyAsync(PublishedEvent published, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        {
+            if (_inFlight.AddOrUpdate(published.AggregateId, 1, (_, count) => count + 1) > 1)
+            {
+                Interlocked.Increment(ref _overlaps);
+            }
+
+            // The work a projection does while it holds the aggregate's row: long enough for a second delivery
+            // of the same aggregate to arrive if the dispatcher sent one.
+            await Task.Delay(20, cancellationToken);
+            _inFlight.AddOrUpdate(published.AggregateId, 0, (_, count) => count - 1);
+            Applied.Add(published.AggregateId);
+        }
+    }
+}
