@@ -25,7 +25,9 @@ public sealed record BenchRequest(Operation Operation, string Entity, long Amoun
     {
         Operation.Sell => $$"""{"quantity":{{Amount}},"orderRef":"{{IdempotencyKey}}"}""",
         Operation.Accrue => $$"""{"points":{{Amount}},"sourceType":"bench","sourceId":"{{IdempotencyKey}}"}""",
-        Operation.Reward => $$"""{"points":{{Amount}},"reason":"bench"}""",
+        // A distinct reason: the same reward by the same staff member to the same player on one day is one
+        // reward by design (a business-key dedupe), which would leave an acknowledged key without a ledger row.
+        Operation.Reward => $$"""{"points":{{Amount}},"reason":"bench {{IdempotencyKey}}"}""",
         _ => $$"""{"points":{{Amount}},"reference":"{{IdempotencyKey}}"}""",
     };
 }

@@ -70,7 +70,7 @@ public sealed class GrainTarget : Target
                 _ => Status(await _cluster.GetGrain<IPlayerLoyaltyGrain>(key).ExecuteAsync(request.Operation switch
                 {
                     Operation.Accrue => new AccruePoints(request.Amount, "bench", request.IdempotencyKey),
-                    Operation.Reward => new AwardPoints(request.Amount, "bench"),
+                    Operation.Reward => new AwardPoints(request.Amount, $"bench {request.IdempotencyKey}"),
                     _ => new RedeemPoints(request.Amount, request.IdempotencyKey),
                 }, context), reply => reply.Rejection is not null),
             };
