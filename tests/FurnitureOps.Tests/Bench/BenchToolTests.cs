@@ -1,0 +1,48 @@
+using FurnitureOps.Bench.Baseline;
+using FurnitureOps.Bench.Reporting;
+using FurnitureOps.Bench.Scenarios;
+using FurnitureOps.Bench.Targets;
+using FurnitureOps.Tests.Infrastructure;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Bench;
+
+/// <summary>
+/// The bench tool measures what it says: its runs answer every request, count effects from the ledger and
+/// round trips from pg_stat_statements, and its report carries them. Against the baseline only, at a small
+/// scale, on a server of its own (pg_stat_statements must be preloaded).
+/// </summary>
+[Collection(ApiDefinition.Name)]
+public sealed class BenchToolTests
+{
+    [Fact]
+    public async Task ScenariosCountEffectsAndRoundTripsFromTheDatabase()
+    {
+        var (_, connections) = await TestDatabase.CreateWithServerAsync(durable: false, ["shared_preload_libraries=pg_stat_statements"]);
+        var server = new NpgsqlConnectionStringBuilder(connections.Admin) { Database = "postgres" }.ConnectionString;
+        await using var admin = NpgsqlDataSource.Create(server);
+        var statements = await Statements.EnableAsync(admin);
+        await using var baseline = await RowLockBaseline.StartAsync(server);
+        using var target = new BaselineTarget(baseline, statements, maxConnections: 75);
+
+        var seed = await new SeedLoadScenario().RunAsync(target, scale: 0.1, TimeSpan.FromMinutes(1));
+        var replay = await new ReplayScenario().RunAsync(target, scale: 0.02, TimeSpan.FromMinutes(1));
+
+        // seed-load at 0.1: 200 requests carrying 40 distinct keys, 5 times each.
+        Assert.Equal(200, seed.Load.Completed);
+        Assert.Equal(new Dictionary<int, int> { [200] = 200 }, seed.Load.Statuses);
+        Assert.Equal((40L, 40L, 40L), (seed.ExpectedEffects, seed.Effects.Rows, seed.Effects.DistinctKeys));
+        Assert.True(seed.Correct);
+        Assert.Equal(200, seed.WritePathStatements); // one function call per request, replays included
+
+        // replay at 0.02: 100 sends of one committed sale (the first sale, made before the measured run, is its one effect).
+        Assert.Equal(100, replay.Load.Completed);
+        Assert.Equal(1, replay.Effects.Rows);
+        Assert.Equal(100, replay.WritePathStatements);
+
+        var table = Report.Table([seed, replay], null, Goals.Check([seed, replay], null));
+        Assert.Contains("seed-load", table, StringComparison.Ordinal);
+        Assert.Contains("40/40 ok", table, StringComparison.Ordinal);
+        Assert.Contains("1/1 ok", table, StringComparison.Ordinal);
+    }
+}
