@@ -97,7 +97,7 @@ public static class Program
                 $"  {statement.TotalMilliseconds,9:F0} ms {statement.Calls,8} calls {statement.MeanMilliseconds,7:F3} ms  [{statement.Database}] {statement.Query[..Math.Min(110, statement.Query.Length)]}"));
         }
 
-        var path = await Report.WriteJsonAsync(options.OutputDirectory, new { machine, slowestStatements = top }, rows, ceilings, checks);
+        var path = await Report.WriteJsonAsync(options.OutputDirectory, machine, rows, ceilings, checks, top);
         Console.WriteLine($"Written to {path}");
         return rows.All(r => r.Correct) ? 0 : 1;
     }

@@ -93,9 +93,10 @@ public sealed class RowLockBaseline : IAsyncDisposable
         object[] values;
         try
         {
-            values = key.Length == 0 || tenant.Length == 0 ? throw new FormatException() : arguments(JsonNode.Parse(json)!.AsObject());
+            var body = JsonNode.Parse(json) as JsonObject;
+            values = key.Length == 0 || tenant.Length == 0 || body is null ? throw new FormatException() : arguments(body);
         }
-        catch (Exception error) when (error is FormatException or JsonException or InvalidOperationException or NullReferenceException)
+        catch (Exception error) when (error is FormatException or JsonException or InvalidOperationException)
         {
             return Results.Problem(statusCode: 400, title: "Idempotency-Key, X-Tenant and a positive amount are required.");
         }

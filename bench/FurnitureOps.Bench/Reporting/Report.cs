@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FurnitureOps.Bench.Scenarios;
+using FurnitureOps.Bench.Targets;
 
 namespace FurnitureOps.Bench.Reporting;
 
@@ -46,7 +47,9 @@ public static class Report
         return text.ToString();
     }
 
-    public static async Task<string> WriteJsonAsync(string directory, object machine, IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks)
+    public static async Task<string> WriteJsonAsync(
+        string directory, object machine, IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks,
+        IReadOnlyList<StatementTime> slowestStatements)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
@@ -73,6 +76,7 @@ public static class Report
                 row.Load.HitTimeBound,
             }),
             targets = checks,
+            slowestStatements,
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));
         return path;
