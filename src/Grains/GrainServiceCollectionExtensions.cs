@@ -1,5 +1,6 @@
 using FurnitureOps.Grains.Events;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
 using FurnitureOps.Grains.Storage;
@@ -14,18 +15,28 @@ namespace FurnitureOps.Grains;
 public static class GrainServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers what the grains need: the PostgreSQL data source (<c>ConnectionStrings:Postgres</c>), the
-    /// ledger options (sections <c>Ledger</c> and <c>Idempotency</c>), the loyalty options (<c>Loyalty</c>) and
-    /// the ledger clock.
+    /// Registers what the grains need: PostgreSQL (<c>ConnectionStrings:Postgres</c>) as one pool per purpose
+    /// within the silo's connection budget (<c>Storage:Connections</c>), the commit pipeline (<c>Ledger:Commit</c>),
+    /// the ledger options (sections <c>Ledger</c> and <c>Idempotency</c>), the loyalty options (<c>Loyalty</c>)
+    /// and the ledger clock. The plain <see cref="NpgsqlDataSource"/> is the background workers' pool.
     /// </summary>
     public static IServiceCollection AddFurnitureOpsGrains(this IServiceCollection services)
     {
-        services.TryAddSingleton(provider =>
-            NpgsqlDataSource.Create(PostgresConnectionString(provider.GetRequiredService<IConfiguration>())));
+        services.AddOptions<ConnectionBudget>().BindConfiguration("Storage:Connections").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<PostgresConnections>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<PostgresConnections>().Create(PostgresConnections.Workers));
         services.TryAddSingleton(GrainClock.System);
         services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(provider => new PostgresStorage(
-            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(provider =>
+        {
+            var connections = provider.GetRequiredService<PostgresConnections>();
+            return new PostgresStorage(
+                connections.Create(PostgresConnections.Grains),
+                provider.GetRequiredService<IOptions<StorageOptions>>().Value,
+                connections.Budget.Grains);
+        });
+        services.AddOptions<CommitOptions>().BindConfiguration("Ledger:Commit").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<CommitPipeline>();
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();

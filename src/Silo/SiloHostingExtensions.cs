@@ -4,6 +4,7 @@ using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
 using FurnitureOps.Grains.RatingSlips;
+using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Events;
 using FurnitureOps.Silo.Telemetry;
@@ -19,7 +20,8 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, keeps
     /// slip and POS event grains and reminders in PostgreSQL, with the grains' services, the idempotency janitor and
-    /// event delivery (outbox relay, webhooks, internal consumers).
+    /// event delivery (outbox relay, webhooks, internal consumers). Orleans' providers share one pool of
+    /// <c>Storage:Connections:Orleans</c> connections (one connection string for all of them).
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsSilo(this WebApplicationBuilder builder)
     {
@@ -50,23 +52,23 @@ public static class SiloHostingExtensions
             });
             silo.AddActivityPropagation();
             silo.AddDashboard();
-            silo.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
+            silo.UseAdoNetClustering(options => options.Configure<PostgresConnections>((clustering, connections) =>
             {
                 clustering.Invariant = "Npgsql";
-                clustering.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+                clustering.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
             foreach (var storageName in new[] { RatingSlipGrain.StorageName, PosEventGrain.StorageName })
             {
-                silo.AddAdoNetGrainStorage(storageName, options => options.Configure<IConfiguration>((storage, configuration) =>
+                silo.AddAdoNetGrainStorage(storageName, options => options.Configure<PostgresConnections>((storage, connections) =>
                 {
                     storage.Invariant = "Npgsql";
-                    storage.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+                    storage.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
                 }));
             }
-            silo.UseAdoNetReminderService(options => options.Configure<IConfiguration>((reminders, configuration) =>
+            silo.UseAdoNetReminderService(options => options.Configure<PostgresConnections>((reminders, connections) =>
             {
                 reminders.Invariant = "Npgsql";
-                reminders.ConnectionString = GrainServiceCollectionExtensions.PostgresConnectionString(configuration);
+                reminders.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
 
             // Slip accrual and POS step retries may be configured faster than Orleans' default reminder floor (1 minute).

@@ -23,8 +23,7 @@ public static class OrleansClientExtensions
             client.UseAdoNetClustering(options => options.Configure<IConfiguration>((clustering, configuration) =>
             {
                 clustering.Invariant = "Npgsql";
-                clustering.ConnectionString = configuration.GetConnectionString("Postgres")
-                    ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required.");
+                clustering.ConnectionString = MembershipConnectionString(configuration);
             }));
             client.UseConnectionRetryFilter<RetryForeverConnectionFilter>();
             client.AddActivityPropagation();
@@ -42,6 +41,25 @@ public static class OrleansClientExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// The API's only PostgreSQL use is reading the gateway list from the membership table: a pool of
+    /// <c>Storage:Connections:Orleans</c> connections (default 2), so API instances count for little in the
+    /// cluster's connection budget (docs/operations.md).
+    /// </summary>
+    public static string MembershipConnectionString(IConfiguration configuration)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required."))
+        {
+            MaxPoolSize = configuration.GetValue("Storage:Connections:Orleans", DefaultConnections),
+        };
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        builder.ApplicationName = $"{builder.ApplicationName ?? "furnitureops"}/api";
+        return builder.ConnectionString;
+    }
+
+    private const int DefaultConnections = 2;
 
     /// <summary>
     /// Answers 503 <c>cluster_unavailable</c> on the business API until the client has first reached the cluster.

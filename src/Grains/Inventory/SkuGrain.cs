@@ -2,6 +2,7 @@ using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FurnitureOps.Grains.Storage;
@@ -16,6 +17,7 @@ namespace FurnitureOps.Grains.Inventory;
 [Reentrant]
 public sealed class SkuGrain(
     PostgresStorage storage,
+    CommitPipeline pipeline,
     IOptions<LedgerOptions> options,
     GrainClock clock,
     ILogger<SkuGrain> logger) : Grain, ISkuGrain
@@ -27,7 +29,7 @@ public sealed class SkuGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (var tenantId, _sku) = TenantKey.Parse(this.GetPrimaryKeyString());
-        _store = new SkuLedgerStore(storage, tenantId, _sku);
+        _store = new SkuLedgerStore(storage, pipeline, tenantId, _sku);
         _ledger = new LedgerWritePath<SkuState, SkuCommand, SkuReply>(
             new SkuRules(_sku), _store, options.Value, clock.Time, this.DeactivateOnIdle, logger);
         await _ledger.LoadAsync(cancellationToken);

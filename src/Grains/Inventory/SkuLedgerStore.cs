@@ -1,13 +1,13 @@
 using FurnitureOps.Grains.Interfaces.Inventory;
-using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Storage;
 using Npgsql;
 
 namespace FurnitureOps.Grains.Inventory;
 
-/// <summary>The SKU's own tables: <c>inventory_items</c> (state row) and <c>inventory_ledger</c>. <see cref="PostgresLedgerStore{TState,TCommand,TReply}.EntityId"/> is the SKU code.</summary>
-public sealed class SkuLedgerStore(PostgresStorage storage, string tenantId, string sku)
-    : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(storage, tenantId, $"sku:{sku}", "sku", sku)
+/// <summary>Reads of a SKU's own tables (<see cref="SkuTables"/>): its state row and its ledger. <see cref="PostgresLedgerStore{TState,TCommand,TReply}.EntityId"/> is the SKU code.</summary>
+public sealed class SkuLedgerStore(PostgresStorage storage, CommitPipeline pipeline, string tenantId, string sku)
+    : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(storage, pipeline, new SkuTables(sku), tenantId, sku)
 {
     public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
         await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<SkuLedgerEntry>>(ReadLedgerOnceAsync(afterVersion, limit, token)), cancellationToken);
@@ -53,38 +53,4 @@ public sealed class SkuLedgerStore(PostgresStorage storage, string tenantId, str
             ? new SkuState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4))
             : SkuState.None;
     }
-
-    protected override string StateTable => "inventory_items";
-
-    protected override string KeyColumn => "sku";
-
-    protected override IReadOnlyList<(string Column, object? Value)> StateColumns(SkuState state) =>
-        [("name", state.Name), ("on_hand", state.OnHand), ("sold", state.Sold), ("updated_at", state.UpdatedAt)];
-
-    protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<SkuState, SkuCommand> effect)
-    {
-        var (operation, quantity, reference) = Describe(effect);
-        batch.BatchCommands.Add(Statement(
-            """
-            INSERT INTO inventory_ledger (tenant_id, sku, version, operation, quantity, on_hand_before, on_hand_after,
-                                          sold_before, sold_after, reference, actor, request_id, idempotency_key, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            """,
-            TenantId, EntityId, effect.After.Version, operation, quantity,
-            effect.Before.OnHand, effect.After.OnHand, effect.Before.Sold, effect.After.Sold, reference,
-            effect.Context.Actor, effect.Context.RequestId, effect.Context.IdempotencyKey, effect.At));
-    }
-
-    protected override object? AuditSnapshot(SkuState state) => state.Exists ? state.ToSnapshot(EntityId) : null;
-
-    private static (string Operation, long Quantity, string? Reference) Describe(LedgerEffect<SkuState, SkuCommand> effect) =>
-        effect.Command switch
-        {
-            CreateSku create => (SkuRules.Operations.Create.Name, create.OnHand, null),
-            ReceiveStock receive => (SkuRules.Operations.Receive.Name, receive.Quantity, receive.Reference),
-            SellStock sell => (SkuRules.Operations.Sell.Name, sell.Quantity, sell.OrderRef),
-            ReturnStock returned => (SkuRules.Operations.Return.Name, returned.Quantity, returned.OrderRef),
-            AdjustStock adjust => (SkuRules.Operations.Adjust.Name, effect.After.OnHand - effect.Before.OnHand, adjust.Reason),
-            _ => throw new ArgumentOutOfRangeException(nameof(effect), effect.Command.GetType().Name, "Unknown SKU command."),
-        };
 }

@@ -37,7 +37,7 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
 
     public static LedgerBatch<TState, TCommand, TReply> Decide(
         TState committed,
-        IReadOnlyDictionary<string, IdempotencyRecord<TReply>> knownKeys,
+        RecentReplies<TReply> knownKeys,
         IEnumerable<PendingCommand<TCommand, TReply>> commands,
         ILedgerRules<TState, TCommand, TReply> rules,
         DateTimeOffset now,
@@ -54,7 +54,7 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
 
     private void DecideOne(
         PendingCommand<TCommand, TReply> pending,
-        IReadOnlyDictionary<string, IdempotencyRecord<TReply>> knownKeys,
+        RecentReplies<TReply> knownKeys,
         ILedgerRules<TState, TCommand, TReply> rules,
         DateTimeOffset now,
         TimeSpan retention)
@@ -62,9 +62,10 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
         var key = pending.Context.IdempotencyKey;
 
         // A duplicate may have been committed earlier or decided earlier in this very batch; either way it
-        // gets the first reply, so 75 concurrent copies of one request produce one effect.
-        if (_recordedInBatch.TryGetValue(key, out var seen) ||
-            (knownKeys.TryGetValue(key, out seen) && seen.IsLiveAt(now)))
+        // gets the first reply, so 75 concurrent copies of one request produce one effect. A key that is not
+        // known here is decided as new: if it is live in the database after all, the commit refuses it and the
+        // write path decides again with the stored record.
+        if (_recordedInBatch.TryGetValue(key, out var seen) || (seen = knownKeys.Live(key, now)) is not null)
         {
             _answers.Add(seen.Fingerprint == pending.Context.Fingerprint
                 ? (pending, new CommandOutcome<TReply>(seen.Reply, IdempotencyStatus.Replayed))

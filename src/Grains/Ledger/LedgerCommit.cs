@@ -24,7 +24,7 @@ public sealed record IdempotencyRecord<TReply>(
 }
 
 /// <summary>
-/// Everything one flush writes, in one transaction. <see cref="Committed"/> is the state the grain holds;
+/// Everything one flush writes, atomically. <see cref="Committed"/> is the state the grain holds;
 /// the store must refuse to commit unless the database still holds that version.
 /// </summary>
 public sealed record LedgerCommit<TState, TCommand, TReply>(
@@ -32,6 +32,3 @@ public sealed record LedgerCommit<TState, TCommand, TReply>(
     TState Final,
     IReadOnlyList<LedgerEffect<TState, TCommand>> Effects,
     IReadOnlyList<IdempotencyRecord<TReply>> Records);
-
-/// <summary>What an activation loads: the state row and the idempotency records that have not expired.</summary>
-public sealed record LedgerSnapshot<TState, TReply>(TState State, IReadOnlyList<IdempotencyRecord<TReply>> Records);

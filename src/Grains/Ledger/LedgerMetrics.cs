@@ -27,6 +27,9 @@ public static class LedgerMetrics
         "ledger_flush_duration", unit: "s", description: "Time to commit one flush's transaction.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
 
+    private static readonly Counter<long> RecordReads = Meter.CreateCounter<long>(
+        "idempotency_records_read", description: "Live records read from the database because their key was resent after memory had let it go.");
+
     private static readonly Counter<long> StorageFailures = Meter.CreateCounter<long>(
         "ledger_storage_failures", description: "Flushes whose transaction did not commit (nothing applied; callers told to retry).");
 
@@ -39,6 +42,9 @@ public static class LedgerMetrics
         BatchSize.Record(commands, new KeyValuePair<string, object?>("entity", entity));
         FlushDuration.Record(transaction.TotalSeconds, new KeyValuePair<string, object?>("entity", entity));
     }
+
+    public static void RecordsRead(string entity, int records) =>
+        RecordReads.Add(records, new KeyValuePair<string, object?>("entity", entity));
 
     public static void StorageFailed(string entity) => StorageFailures.Add(1, new KeyValuePair<string, object?>("entity", entity));
 

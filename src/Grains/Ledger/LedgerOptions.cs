@@ -13,6 +13,13 @@ public sealed class LedgerOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// Idempotency records one activation keeps in memory, the most recent ones. A resend of an older key is
+    /// still answered exactly (its record is read from the database then), so this bounds memory, not correctness.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RecentReplies { get; set; } = 1_000;
+
     /// <summary>Commands one entity may have waiting; more are refused at once (503 <c>overloaded</c>) rather than queued.</summary>
     [Range(1, 1_000_000)]
     public int MaxQueueLength { get; set; } = 10_000;

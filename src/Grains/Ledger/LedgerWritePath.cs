@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -10,14 +11,20 @@ namespace FurnitureOps.Grains.Ledger;
 /// <list type="number">
 /// <item>Commands queue while a flush is in progress (at most <see cref="LedgerOptions.MaxQueueLength"/>; more are
 /// refused at once); one flush takes everything queued (up to <see cref="LedgerOptions.MaxBatchSize"/>).</item>
-/// <item>Per command, in arrival order: idempotency check (replay or key reused), then the entity's rules
-/// against the working state, which includes the earlier commands of the same batch (<see cref="LedgerBatch{TState,TCommand,TReply}"/>).</item>
-/// <item>ONE transaction per flush writes state row (guarded by version), ledger, audit, outbox and
-/// idempotency rows. Only after it commits is memory updated and every caller answered.</item>
+/// <item>Per command, in arrival order: idempotency check (replay or key reused) against the recent replies in
+/// memory, then the entity's rules against the working state, which includes the earlier commands of the same
+/// batch (<see cref="LedgerBatch{TState,TCommand,TReply}"/>).</item>
+/// <item>The decided flush goes to the silo's <see cref="CommitPipeline"/>, which commits it atomically with the
+/// flushes of other grains: state row (guarded by version), ledger, audit, outbox and idempotency rows. Only after
+/// it commits is memory updated and every caller answered.</item>
+/// <item>If the commit finds a live record for a key this activation does not hold in memory (a resend of an
+/// older key), nothing was written: the record is read and the flush decided again, so the resend is replayed
+/// (or refused as a changed payload) exactly as if it had been in memory.</item>
 /// <item>If it does not commit, nothing is applied in memory, every caller gets a retryable
 /// <see cref="StorageUnavailableException"/>, and the activation retires so the next one reloads the truth
-/// from the database (the commit may have happened after all; then a resend is simply replayed).</item>
-/// <item>Activation reads the state row and unexpired idempotency records; history is never replayed.</item>
+/// from the database (the commit may have happened after all; then a resend is simply replayed). A version
+/// conflict (another writer: a duplicate activation) retires it the same way.</item>
+/// <item>Activation reads the state row only: no history and no idempotency records.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -34,7 +41,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     where TState : ILedgerState
 {
     private readonly Queue<PendingCommand<TCommand, TReply>> _queue = new();
-    private readonly Dictionary<string, IdempotencyRecord<TReply>> _keys = new(StringComparer.Ordinal);
+    private readonly RecentReplies<TReply> _replies = new(options.RecentReplies);
     private bool _flushing;
     private bool _retired;
     private TState? _state;
@@ -43,26 +50,19 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     public TState State => _state ?? throw new InvalidOperationException("The write path has not been loaded.");
 
     /// <summary>
-    /// Step 5: loads the committed state and live idempotency records. Call once, on activation. A database
-    /// failure fails the activation with the retryable <see cref="StorageUnavailableException"/>.
+    /// Step 6: loads the committed state. Call once, on activation. A database failure fails the activation with
+    /// the retryable <see cref="StorageUnavailableException"/>.
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        LedgerSnapshot<TState, TReply> snapshot;
         try
         {
-            snapshot = await store.LoadAsync(time.GetUtcNow(), cancellationToken);
+            _state = await store.LoadStateAsync(cancellationToken);
         }
         catch (Exception error) when (StorageFailures.IsStorageFailure(error))
         {
             LogLoadFailed(logger, error);
             throw StorageFailures.Retryable();
-        }
-
-        _state = snapshot.State;
-        foreach (var record in snapshot.Records)
-        {
-            _keys[record.Key] = record;
         }
     }
 
@@ -118,18 +118,39 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     private async Task FlushAsync(List<PendingCommand<TCommand, TReply>> commands)
     {
         var now = MicrosecondPrecision(time.GetUtcNow());
-        ForgetExpiredKeys(now);
+        _replies.ForgetExpired(now);
         LedgerBatch<TState, TCommand, TReply> batch;
         try
         {
-            batch = LedgerBatch<TState, TCommand, TReply>.Decide(State, _keys, commands, rules, now, options.IdempotencyRetention);
-            if (batch.HasWrites)
+            // At most twice round: after a refused key is read, every key of the batch is known or really new.
+            for (var attempt = 1; ; attempt++)
             {
+                batch = LedgerBatch<TState, TCommand, TReply>.Decide(State, _replies, commands, rules, now, options.IdempotencyRetention);
+                if (!batch.HasWrites)
+                {
+                    break;
+                }
+
                 var started = Stopwatch.GetTimestamp();
-                await store.CommitAsync(
-                    new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]),
-                    CancellationToken.None);
-                LedgerMetrics.Flushed(store.EntityType, commands.Count, Stopwatch.GetElapsedTime(started));
+                var result = await store.CommitAsync(
+                    new LedgerCommit<TState, TCommand, TReply>(State, batch.Working, batch.Effects, [.. batch.NewRecords]));
+                if (result.Status == CommitStatus.Committed)
+                {
+                    LedgerMetrics.Flushed(store.EntityType, commands.Count, Stopwatch.GetElapsedTime(started));
+                    break;
+                }
+
+                if (result.Status == CommitStatus.Conflict || attempt == 2)
+                {
+                    throw new LedgerConflictException(result.Detail ?? $"Keys {string.Join(", ", result.LiveKeys)} are still refused.");
+                }
+
+                // Step 4: resends of keys older than what memory holds. Read their replies and decide again.
+                LedgerMetrics.RecordsRead(store.EntityType, result.LiveKeys.Count);
+                foreach (var record in await store.LoadRecordsAsync(result.LiveKeys, now, CancellationToken.None))
+                {
+                    _replies.Remember(record);
+                }
             }
         }
         catch (Exception error)
@@ -142,7 +163,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
         _state = batch.Working;
         foreach (var record in batch.NewRecords)
         {
-            _keys[record.Key] = record;
+            _replies.Remember(record);
         }
 
         LogFlushed(logger, commands.Count, batch.Effects.Count, State.Version);
@@ -159,7 +180,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
         }
     }
 
-    /// <summary>Step 4: nothing from the failed batch is applied; everyone waiting, now or queued, gets a retryable error.</summary>
+    /// <summary>Step 5: nothing from the failed batch is applied; everyone waiting, now or queued, gets a retryable error.</summary>
     private void Retire(List<PendingCommand<TCommand, TReply>> batch, Exception error)
     {
         _retired = true;
@@ -199,17 +220,6 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
     // PostgreSQL keeps microseconds; times held in memory must equal what a reload reads back.
     private static DateTimeOffset MicrosecondPrecision(DateTimeOffset time) =>
         new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMicrosecond), time.Offset);
-
-    private void ForgetExpiredKeys(DateTimeOffset now)
-    {
-        foreach (var (key, record) in _keys)
-        {
-            if (!record.IsLiveAt(now))
-            {
-                _keys.Remove(key);
-            }
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the ledger state failed; the activation fails and the next call retries")]
     private static partial void LogLoadFailed(ILogger logger, Exception error);

@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
 using FurnitureOps.Grains.Interfaces.Loyalty;
-using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Storage;
 using Npgsql;
 
 namespace FurnitureOps.Grains.Loyalty;
 
-/// <summary>A player's own tables: <c>loyalty_players</c> (state row) and <c>loyalty_ledger</c>. EntityId is the player id.</summary>
-public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, string playerId, TierLadder tiers)
-    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(storage, tenantId, $"player:{playerId}", "player", playerId)
+/// <summary>Reads of a player's own tables (<see cref="PlayerTables"/>): the state row with its business keys, and the ledger. EntityId is the player id.</summary>
+public sealed class PlayerLedgerStore(PostgresStorage storage, CommitPipeline pipeline, string tenantId, string playerId, TierLadder tiers)
+    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(storage, pipeline, new PlayerTables(playerId, tiers), tenantId, playerId)
 {
     private const string EntryColumns =
         "version, operation, points, balance_before, balance_after, tier_before, tier_after, lifetime_after, " +
@@ -64,33 +64,6 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, string tenantId, 
 
         return state with { ByBusinessKey = index.ToImmutable() };
     }
-
-    protected override string StateTable => "loyalty_players";
-
-    protected override string KeyColumn => "player_id";
-
-    protected override IReadOnlyList<(string Column, object? Value)> StateColumns(PlayerState state) =>
-        [("balance", state.Balance), ("lifetime_points", state.LifetimePoints), ("tier", state.Tier), ("updated_at", state.UpdatedAt)];
-
-    protected override void AddLedgerRow(NpgsqlBatch batch, LedgerEffect<PlayerState, LoyaltyCommand> effect)
-    {
-        var line = LoyaltyRules.Describe(EntityId, effect.Command, effect.Context, effect.At);
-
-        // The points really moved: a reversal may take back less than it asked for (never below a zero balance).
-        var points = Math.Abs(effect.After.Balance - effect.Before.Balance);
-        batch.BatchCommands.Add(Statement(
-            """
-            INSERT INTO loyalty_ledger (tenant_id, player_id, version, operation, points, balance_before, balance_after,
-                                        tier_before, tier_after, lifetime_after, reason, source_reference, business_key,
-                                        staff_id, correlation_id, idempotency_key, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-            """,
-            TenantId, EntityId, effect.After.Version, line.Operation, points, effect.Before.Balance, effect.After.Balance,
-            effect.Before.Tier, effect.After.Tier, effect.After.LifetimePoints, line.Reason, line.SourceReference, line.BusinessKey,
-            effect.Context.Actor, effect.Context.RequestId, effect.Context.IdempotencyKey, effect.At));
-    }
-
-    protected override object? AuditSnapshot(PlayerState state) => state.Exists ? state.ToSnapshot(EntityId, tiers) : null;
 
     private static async Task<IReadOnlyList<LoyaltyEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

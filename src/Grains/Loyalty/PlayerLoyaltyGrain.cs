@@ -2,6 +2,7 @@ using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Loyalty;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FurnitureOps.Grains.Storage;
@@ -16,6 +17,7 @@ namespace FurnitureOps.Grains.Loyalty;
 [Reentrant]
 public sealed class PlayerLoyaltyGrain(
     PostgresStorage storage,
+    CommitPipeline pipeline,
     IOptions<LedgerOptions> ledgerOptions,
     IOptions<LoyaltyOptions> loyaltyOptions,
     GrainClock clock,
@@ -29,7 +31,7 @@ public sealed class PlayerLoyaltyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (var tenantId, _playerId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        _store = new PlayerLedgerStore(storage, tenantId, _playerId, _tiers);
+        _store = new PlayerLedgerStore(storage, pipeline, tenantId, _playerId, _tiers);
         _ledger = new LedgerWritePath<PlayerState, LoyaltyCommand, LoyaltyReply>(
             new LoyaltyRules(_playerId, _tiers), _store, ledgerOptions.Value, clock.Time, this.DeactivateOnIdle, logger);
         await _ledger.LoadAsync(cancellationToken);

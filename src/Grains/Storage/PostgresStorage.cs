@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
 using Npgsql;
 using Polly;
 using Polly.CircuitBreaker;
@@ -44,13 +45,29 @@ public sealed class StorageOptions
 /// 503 <c>storage_unavailable</c>); reads are also retried with jittered backoff. Only infrastructure faults
 /// count as failures — a constraint violation or a version conflict is an answer, not an outage.
 /// </summary>
+/// <remarks>
+/// With a connection limit (the budget's <see cref="ConnectionBudget.Grains"/>), calls beyond it queue before the
+/// breaker and the timeout: a call waiting for a connection is not failing, and the data source's pool (the same
+/// size) never makes a call that got through wait.
+/// </remarks>
 public sealed class PostgresStorage
 {
-    public PostgresStorage(NpgsqlDataSource dataSource, StorageOptions options)
+    public PostgresStorage(NpgsqlDataSource dataSource, StorageOptions options, int? connectionLimit = null)
     {
         DataSource = dataSource;
         var shouldHandle = new PredicateBuilder().Handle<Exception>(IsInfrastructureFailure);
-        Writes = new ResiliencePipelineBuilder()
+        var writes = new ResiliencePipelineBuilder();
+        if (connectionLimit is { } limit)
+        {
+            writes.AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = limit,
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }));
+        }
+
+        Writes = writes
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = shouldHandle,

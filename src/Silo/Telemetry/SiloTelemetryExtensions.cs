@@ -21,7 +21,7 @@ public static class SiloTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName)
+                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName, "Npgsql")
                     .AddOrleansMetrics()
                     .AddPrometheusExporter();
                 if (otlp)
@@ -32,7 +32,7 @@ public static class SiloTelemetryExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddAspNetCoreInstrumentation()
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", LedgerMetrics.MeterName)
                     .AddNpgsql();
                 if (otlp)
                 {

@@ -1,5 +1,6 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FurnitureOps.Tests.Grains;
@@ -51,13 +52,17 @@ public sealed class WritePathQueueTests
 
         public void Release() => _released.TrySetResult();
 
-        public Task<LedgerSnapshot<Counter, int>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-            Task.FromResult(new LedgerSnapshot<Counter, int>(new Counter(0, 0), []));
+        public Task<Counter> LoadStateAsync(CancellationToken cancellationToken) => Task.FromResult(new Counter(0, 0));
 
-        public async Task CommitAsync(LedgerCommit<Counter, int, int> commit, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<IdempotencyRecord<int>>> LoadRecordsAsync(
+            IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<IdempotencyRecord<int>>>([]);
+
+        public async Task<CommitResult> CommitAsync(LedgerCommit<Counter, int, int> commit)
         {
             await _released.Task;
             Commits++;
+            return CommitResult.Committed;
         }
     }
 }

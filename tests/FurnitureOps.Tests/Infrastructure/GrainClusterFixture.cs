@@ -12,9 +12,18 @@ namespace FurnitureOps.Tests.Infrastructure;
 /// One in-process Orleans silo running the real grains against the test database. Ledger time is a
 /// <see cref="FakeTimeProvider"/> so idempotency expiry can be tested without waiting a day.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private InProcessTestCluster? _cluster;
+
+    public GrainClusterFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="settings">Silo configuration beyond the connection string (e.g. <c>Storage:Connections:CommitLanes</c>).</param>
+    protected GrainClusterFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     /// <summary>
     /// Starts a year back: records this cluster writes expire long before any record written on real time (the
@@ -27,6 +36,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => _cluster!.Client;
 
+    /// <summary>The silo's services (the commit pipeline, for barriers on its queue).</summary>
+    public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
+
     public async Task InitializeAsync()
     {
         var connections = await TestDatabase.ConnectionsAsync();
@@ -35,7 +47,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App }));
+            new Dictionary<string, string?>(_settings) { ["ConnectionStrings:Postgres"] = connections.App }));
         builder.ConfigureSilo((_, silo) => silo.Services
             .AddSingleton(new GrainClock(GrainTime))
             .AddFurnitureOpsGrains());
