@@ -14,7 +14,7 @@ public sealed class SkuLedgerStore(PostgresStorage storage, CommitPipeline pipel
 
     private async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = DataSource.Command(
             """
             SELECT version, operation, quantity, on_hand_before, on_hand_after, sold_before, sold_after,
                    reference, actor, request_id, idempotency_key, recorded_at
@@ -22,11 +22,8 @@ public sealed class SkuLedgerStore(PostgresStorage storage, CommitPipeline pipel
             WHERE tenant_id = $1 AND sku = $2 AND version > $3
             ORDER BY version
             LIMIT $4
-            """);
-        command.Parameters.Add(new() { Value = TenantId });
-        command.Parameters.Add(new() { Value = EntityId });
-        command.Parameters.Add(new() { Value = afterVersion });
-        command.Parameters.Add(new() { Value = limit });
+            """,
+            TenantId, EntityId, afterVersion, limit);
 
         var entries = new List<SkuLedgerEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -43,11 +40,9 @@ public sealed class SkuLedgerStore(PostgresStorage storage, CommitPipeline pipel
 
     protected override async Task<SkuState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
+        await using var command = connection.Command(
             "SELECT name, on_hand, sold, version, updated_at FROM inventory_items WHERE tenant_id = $1 AND sku = $2",
-            connection);
-        command.Parameters.Add(new() { Value = TenantId });
-        command.Parameters.Add(new() { Value = EntityId });
+            TenantId, EntityId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new SkuState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4))

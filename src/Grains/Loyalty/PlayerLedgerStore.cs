@@ -19,22 +19,17 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, CommitPipeline pi
 
     private async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
     {
-        await using var command = DataSource.CreateCommand(
-            $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND version > $3 ORDER BY version LIMIT $4");
-        command.Parameters.Add(new() { Value = TenantId });
-        command.Parameters.Add(new() { Value = EntityId });
-        command.Parameters.Add(new() { Value = afterVersion });
-        command.Parameters.Add(new() { Value = limit });
+        await using var command = DataSource.Command(
+            $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND version > $3 ORDER BY version LIMIT $4",
+            TenantId, EntityId, afterVersion, limit);
         return await ReadEntriesAsync(command, cancellationToken);
     }
 
     protected override async Task<PlayerState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var row = new NpgsqlCommand(
+        await using var row = connection.Command(
             "SELECT balance, lifetime_points, tier, version, updated_at FROM loyalty_players WHERE tenant_id = $1 AND player_id = $2",
-            connection);
-        row.Parameters.Add(new() { Value = TenantId });
-        row.Parameters.Add(new() { Value = EntityId });
+            TenantId, EntityId);
         PlayerState state;
         await using (var reader = await row.ExecuteReaderAsync(cancellationToken))
         {
@@ -48,11 +43,9 @@ public sealed class PlayerLedgerStore(PostgresStorage storage, CommitPipeline pi
         }
 
         // Business keys are never forgotten: a source accrues once however late its retry arrives.
-        await using var keyed = new NpgsqlCommand(
+        await using var keyed = connection.Command(
             $"SELECT business_key, {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND business_key IS NOT NULL",
-            connection);
-        keyed.Parameters.Add(new() { Value = TenantId });
-        keyed.Parameters.Add(new() { Value = EntityId });
+            TenantId, EntityId);
         var index = ImmutableDictionary.CreateBuilder<string, LoyaltyEntry>(StringComparer.Ordinal);
         await using (var reader = await keyed.ExecuteReaderAsync(cancellationToken))
         {

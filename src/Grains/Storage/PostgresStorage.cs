@@ -56,18 +56,7 @@ public sealed class PostgresStorage
     {
         DataSource = dataSource;
         var shouldHandle = new PredicateBuilder().Handle<Exception>(IsInfrastructureFailure);
-        var writes = new ResiliencePipelineBuilder();
-        if (connectionLimit is { } limit)
-        {
-            writes.AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-            {
-                PermitLimit = limit,
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            }));
-        }
-
-        Writes = writes
+        Guarded = new ResiliencePipelineBuilder()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = shouldHandle,
@@ -79,6 +68,17 @@ public sealed class PostgresStorage
             })
             .AddTimeout(options.CommandTimeout)
             .Build();
+        Writes = connectionLimit is { } limit
+            ? new ResiliencePipelineBuilder()
+                .AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = limit,
+                    QueueLimit = int.MaxValue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }))
+                .AddPipeline(Guarded)
+                .Build()
+            : Guarded;
         Reads = options.ReadRetries == 0
             ? Writes
             : new ResiliencePipelineBuilder()
@@ -96,10 +96,16 @@ public sealed class PostgresStorage
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>For commits and other single-shot writes: breaker and timeout, no retry.</summary>
+    /// <summary>
+    /// Breaker and timeout only, for work on a connection the caller already owns (the commit pipeline's
+    /// lanes): it takes no connection from <see cref="DataSource"/>, so it does not queue for one.
+    /// </summary>
+    public ResiliencePipeline Guarded { get; }
+
+    /// <summary>For single-shot writes on <see cref="DataSource"/>: a connection, then breaker and timeout, no retry.</summary>
     public ResiliencePipeline Writes { get; }
 
-    /// <summary>For reads and idempotent inserts: retries, then breaker and timeout.</summary>
+    /// <summary>For reads and idempotent inserts on <see cref="DataSource"/>: retries, then as <see cref="Writes"/>.</summary>
     public ResiliencePipeline Reads { get; }
 
     /// <summary>The breaker's state, for readiness.</summary>

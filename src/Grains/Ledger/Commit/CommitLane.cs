@@ -138,7 +138,7 @@ internal sealed partial class CommitLane : IAsyncDisposable
         try
         {
             var writes = transaction.Select(pending => pending.Write).ToList();
-            results = await _storage.Writes.ExecuteAsync(
+            results = await _storage.Guarded.ExecuteAsync(
                 async token => await SharedTransaction.RunAsync(await ConnectionAsync(token), writes, token), CancellationToken.None);
         }
         catch (Exception error)
