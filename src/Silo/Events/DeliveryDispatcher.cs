@@ -26,30 +26,76 @@ public sealed partial class DeliveryDispatcher(
 
     /// <summary>Claims and makes one round of due deliveries; returns how many were claimed.</summary>
     /// <remarks>
-    /// Deliveries run in parallel lanes. A consumer's deliveries for one aggregate share a lane and run in feed
-    /// order: in parallel they would only queue on that aggregate's row lock (the low-stock projection locks the
-    /// SKU's level), each holding a connection while it waits. Under a hot SKU that was most of the database's time.
+    /// An internal consumer's deliveries of the round run one after another, in feed order per aggregate: in
+    /// parallel they would only queue on the aggregate's row lock (the low-stock projection locks the SKU's
+    /// level), each holding a connection while it waits; under a hot SKU that was most of the database's
+    /// time. They also commit together (<see cref="ConsumeRoundAsync"/>). Webhook deliveries run in parallel,
+    /// each in a lane of its own.
     /// </remarks>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
-        var lanes = claimed.GroupBy(Lane).Select(lane => lane.OrderBy(delivery => delivery.Event.Position).ToList());
-        await Parallel.ForEachAsync(lanes,
+        var work = claimed.Where(IsWebhook).Select(delivery => (Func<CancellationToken, Task>)(token => DeliverAsync(delivery, token)))
+            .Concat(claimed.Where(delivery => !IsWebhook(delivery)).GroupBy(delivery => delivery.Subscriber)
+                .Select(round => (Func<CancellationToken, Task>)(token => ConsumeRoundAsync(round.Key, [.. round], token))));
+        await Parallel.ForEachAsync(work,
             new ParallelOptions { MaxDegreeOfParallelism = Options.DeliveryConcurrency, CancellationToken = cancellationToken },
-            async (lane, token) =>
-            {
-                foreach (var delivery in lane)
-                {
-                    await DeliverAsync(delivery, token);
-                }
-            });
+            async (deliver, token) => await deliver(token));
         return claimed.Count;
     }
 
-    // Webhook deliveries each get a lane of their own: receivers order by aggregate version (docs/events.md).
-    private static string Lane(Delivery delivery) => delivery.Subscriber.StartsWith(ConsumerPrefix, StringComparison.Ordinal)
-        ? $"{delivery.Subscriber}|{delivery.Event.TenantId}|{delivery.Event.AggregateType}|{delivery.Event.AggregateId}"
-        : $"delivery|{delivery.Id}";
+    private static bool IsWebhook(Delivery delivery) => !delivery.Subscriber.StartsWith(ConsumerPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// One consumer's deliveries of a round, in one transaction: each event recorded and applied as
+    /// <see cref="ConsumeAsync"/> does, one COMMIT for all of them, so a busy projection costs a commit per
+    /// round rather than per event. Ordered by aggregate, then feed position: two silos' dispatchers lock
+    /// aggregates in the same order. If anything fails, nothing of it is kept, and the deliveries are made one
+    /// by one instead, each with its own outcome.
+    /// </summary>
+    private async Task ConsumeRoundAsync(string subscriber, List<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        var ordered = deliveries.OrderBy(delivery => delivery.Event.TenantId, StringComparer.Ordinal)
+            .ThenBy(delivery => delivery.Event.AggregateType, StringComparer.Ordinal)
+            .ThenBy(delivery => delivery.Event.AggregateId, StringComparer.Ordinal)
+            .ThenBy(delivery => delivery.Event.Position).ToList();
+        if (!_consumers.TryGetValue(subscriber, out var consumer) || ordered.Count == 1)
+        {
+            foreach (var delivery in ordered)
+            {
+                await DeliverAsync(delivery, cancellationToken);
+            }
+
+            return;
+        }
+
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var delivery in ordered)
+            {
+                await ApplyOnceAsync(consumer, delivery, connection, transaction, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRoundFailed(Logger, error, consumer.Name, ordered.Count);
+            foreach (var delivery in ordered)
+            {
+                await ConsumeAsync(consumer, delivery, cancellationToken);
+            }
+
+            return;
+        }
+
+        foreach (var _ in ordered)
+        {
+            SiloMetrics.DeliveryAttempted("consumer", "delivered");
+        }
+    }
 
     protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
         await DispatchBatchAsync(cancellationToken) == Options.DeliveryBatchSize;
@@ -134,29 +180,7 @@ public sealed partial class DeliveryDispatcher(
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var record = new NpgsqlCommand(
-                "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING",
-                connection, transaction))
-            {
-                record.Parameters.Add(new() { Value = consumer.Name });
-                record.Parameters.Add(new() { Value = delivery.Event.EventId });
-                if (await record.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    await consumer.ApplyAsync(delivery.Event, connection, transaction, cancellationToken);
-                }
-                else
-                {
-                    LogDuplicateIgnored(Logger, consumer.Name, delivery.Event.EventId);
-                }
-            }
-
-            await using (var finish = FinishCommand(delivery, "delivered", null))
-            {
-                finish.Connection = connection;
-                finish.Transaction = transaction;
-                await finish.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await ApplyOnceAsync(consumer, delivery, connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             SiloMetrics.DeliveryAttempted("consumer", "delivered");
         }
@@ -164,6 +188,32 @@ public sealed partial class DeliveryDispatcher(
         {
             await FailAsync(delivery, $"{error.GetType().Name}: {error.Message}", cancellationToken);
         }
+    }
+
+    /// <summary>Records the event for the consumer, applies it unless it was applied before, and marks the delivery made; commits nothing.</summary>
+    private async Task ApplyOnceAsync(IEventConsumer consumer, Delivery delivery, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using (var record = new NpgsqlCommand(
+            "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING",
+            connection, transaction))
+        {
+            record.Parameters.Add(new() { Value = consumer.Name });
+            record.Parameters.Add(new() { Value = delivery.Event.EventId });
+            if (await record.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                await consumer.ApplyAsync(delivery.Event, connection, transaction, cancellationToken);
+            }
+            else
+            {
+                LogDuplicateIgnored(Logger, consumer.Name, delivery.Event.EventId);
+            }
+        }
+
+        await using var finish = FinishCommand(delivery, "delivered", null);
+        finish.Connection = connection;
+        finish.Transaction = transaction;
+        await finish.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task FinishAsync(Delivery delivery, string status, string? note, CancellationToken cancellationToken)
@@ -221,6 +271,9 @@ public sealed partial class DeliveryDispatcher(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Delivery of event {EventId} to {Subscriber} failed (attempt {Attempt}, dead-lettered: {DeadLettered}): {Error}")]
     private static partial void LogDeliveryFailed(ILogger logger, Guid eventId, string subscriber, int attempt, bool deadLettered, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer}: the round of {Deliveries} deliveries failed together; making them one by one")]
+    private static partial void LogRoundFailed(ILogger logger, Exception error, string consumer, int deliveries);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} already applied event {EventId}; duplicate ignored")]
     private static partial void LogDuplicateIgnored(ILogger logger, string consumer, Guid eventId);

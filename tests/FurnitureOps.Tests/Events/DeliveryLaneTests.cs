@@ -45,6 +45,32 @@ public sealed class DeliveryLaneTests
         Assert.All(Aggregates, aggregate => Assert.Equal(EventsPerAggregate, recorder.Applied.Count(applied => applied == aggregate)));
     }
 
+    [Fact]
+    public async Task AConsumersRoundOfEventsCommitsInOneTransaction()
+    {
+        var connections = await TestDatabase.CreateAsync(durable: false);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        var recorder = new RecordingConsumer();
+        await using var silo = await SiloHost.StartAsync(connections.App, $"rounds-{Guid.NewGuid():N}",
+            services: services => services.AddSingleton<IEventConsumer>(recorder));
+
+        // One event for each of 30 aggregates, committed at once, so one round claims them all.
+        await LedgerRows.ExecuteAsync(database, """
+            INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+            SELECT gen_random_uuid(), 't-rounds', 'lanes.recorded.v1', 'sku', 'S' || i, 1, '{}', now(), 'test'
+            FROM generate_series(1, 30) AS i
+            """);
+
+        await Poll.UntilAsync(() => Task.FromResult(recorder.Applied.Count == 30), "every event reached the consumer", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(database,
+            "SELECT count(*) FROM event_deliveries WHERE subscriber = 'consumer:lanes-test' AND status = 'delivered'") == 30,
+            "every delivery is marked delivered");
+
+        var transactions = await LedgerRows.ScalarAsync(database,
+            "SELECT count(DISTINCT xmin::text) FROM processed_events WHERE consumer = 'lanes-test'");
+        Assert.True(transactions <= 3, $"30 events were applied in {transactions} transactions.");
+    }
+
     /// <summary>Records which aggregate each event belonged to, and whether one aggregate was ever in two calls at once.</summary>
     private sealed class RecordingConsumer : IEventConsumer
     {
