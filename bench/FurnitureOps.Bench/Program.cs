@@ -49,6 +49,7 @@ public static class Program
         var server = new NpgsqlConnectionStringBuilder(connections.Admin) { Database = "postgres" }.ConnectionString;
         await using var admin = NpgsqlDataSource.Create(server);
         var statements = await Statements.EnableAsync(admin);
+        var sampler = new ConnectionSampler(admin);
 
         Ceilings? ceilings = null;
         if (options.PgBenchSeconds > 0)
@@ -72,7 +73,7 @@ public static class Program
         Console.Error.WriteLine("Warming up (JIT, connection pools)...");
         foreach (var target in targets)
         {
-            await new SpreadScenario().RunAsync(target, scale: 0.1, options.Bound);
+            await new SpreadScenario().RunAsync(target, sampler, scale: 0.1, options.Bound);
         }
 
         var rows = new List<ScenarioRow>();
@@ -81,7 +82,7 @@ public static class Program
             Console.Error.WriteLine($"{scenario.Name}: {scenario.Description}");
             foreach (var target in targets)
             {
-                rows.Add(await scenario.RunAsync(target, options.Scale, options.Bound));
+                rows.Add(await scenario.RunAsync(target, sampler, options.Scale, options.Bound));
             }
         }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using FurnitureOps.Bench.Scenarios;
+using FurnitureOps.Bench.Targets;
+using FurnitureOps.Grains.Storage;
 
 namespace FurnitureOps.Bench.Reporting;
 
@@ -9,6 +11,13 @@ public static class Goals
     public const string Http = "FurnitureOps";
     public const string Grains = "FurnitureOps grains";
     public const string Baseline = "row-lock baseline";
+
+    /// <summary>
+    /// The silo's PostgreSQL connections by default (2 commit lanes + 5 grains + 3 workers + 4 Orleans), which
+    /// the bench's silo runs with: its peak must not exceed it, whatever the load.
+    /// </summary>
+    /// <remarks>Read from the silo's own type (the bench reaches FurnitureOps.Grains through FurnitureOps.Testing and the silo), so it cannot drift.</remarks>
+    public static int SiloConnectionBudget { get; } = new ConnectionBudget().Total;
 
     /// <remarks>
     /// Comparisons with the baseline use FurnitureOps over HTTP (both pay HTTP); comparisons with pgbench,
@@ -58,6 +67,15 @@ public static class Goals
                 var ratio = replay.Load.Throughput / fresh.Load.Throughput;
                 checks.Add(new("replay", $"≥ 10× fresh writes ({target}, {fresh.Scenario})", Times(ratio), ratio >= 10));
             }
+        }
+
+        // Issue 13: the silo holds a fixed number of connections, however many callers there are.
+        foreach (var row in rows.Where(r => r.Target is Http or Grains))
+        {
+            var silo = row.Connections.Peak(FurnitureOpsService.SiloConnections);
+            checks.Add(new(row.Scenario, $"silo connections ≤ {SiloConnectionBudget} ({row.Target})",
+                $"peak {silo} (API {row.Connections.Peak(FurnitureOpsService.ApiConnections)}, {row.Connections.Samples} samples)",
+                row.Connections.Samples > 0 && silo <= SiloConnectionBudget));
         }
 
         foreach (var row in rows.Where(r => !r.Correct))

@@ -12,7 +12,8 @@ public sealed record ScenarioRow(
     long ExpectedEffects,
     Effects Effects,
     FlushTotals? Flushes,
-    long WritePathStatements)
+    long WritePathStatements,
+    ConnectionPeaks Connections)
 {
     /// <summary>The ledger holds exactly the expected effects, one per key, and nothing went unanswered.</summary>
     public bool Correct => !Load.HitTimeBound && Effects.Rows == ExpectedEffects && Effects.DistinctKeys == Effects.Rows;
