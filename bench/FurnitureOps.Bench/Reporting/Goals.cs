@@ -69,6 +69,14 @@ public static class Goals
             }
         }
 
+        // Issue 13: one statement carries the writes of many commands (shared transactions, set-based statements).
+        foreach (var row in rows.Where(r => r.Scenario is "spread" or "hot-sku" && r.Target is Http or Grains))
+        {
+            checks.Add(new(row.Scenario, $"≤ 0.25 write-path statements per effect ({row.Target})",
+                $"{PerEffect(row.StatementsPerEffect)} ({row.WritePathStatements} statements, {row.Effects.Rows} effects)",
+                row.StatementsPerEffect is <= 0.25));
+        }
+
         // Issue 13: the silo holds a fixed number of connections, however many callers there are.
         foreach (var row in rows.Where(r => r.Target is Http or Grains))
         {
@@ -89,6 +97,8 @@ public static class Goals
     public static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " ms";
 
     public static string Times(double ratio) => ratio.ToString("F2", CultureInfo.InvariantCulture) + "×";
+
+    public static string PerEffect(double? statements) => statements?.ToString("F2", CultureInfo.InvariantCulture) ?? "-";
 }
 
 /// <summary>pgbench simple-update on the same server: the machine's commit ceiling with 1 and 16 clients.</summary>

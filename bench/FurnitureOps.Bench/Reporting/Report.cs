@@ -20,7 +20,7 @@ public static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"scenario",-14}{"target",-21}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}{"conns",8}");
+            $"{"scenario",-14}{"target",-21}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}{"stmt/eff",9}{"conns",8}");
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target == Goals.Baseline);
@@ -30,7 +30,7 @@ public static class Report
                 $"{row.Scenario,-14}{row.Target,-21}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
                 $"{Goals.Ms(row.Load.Percentile(50)),10}{Goals.Ms(row.Load.Percentile(95)),10}{Goals.Ms(row.Load.Percentile(99)),10}{Goals.Ms(row.Load.Max),10}" +
                 $"{row.Load.Errors,8}{effects,14}{(row.Flushes?.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{(row.Flushes?.MeanMilliseconds is { } flushMs ? Goals.Ms(flushMs) : ""),10}{row.WritePathStatements,8}" +
-                $"{Connections(row),8}");
+                $"{Goals.PerEffect(row.StatementsPerEffect),9}{Connections(row),8}");
         }
 
         text.AppendLine("conns: most PostgreSQL connections held at once during the run (FurnitureOps: silo+API; baseline: its pool)");
@@ -76,6 +76,7 @@ public static class Report
                 effects = new { expected = row.ExpectedEffects, rows = row.Effects.Rows, distinctKeys = row.Effects.DistinctKeys, row.Correct },
                 flushes = row.Flushes is null ? null : new { batches = row.Flushes.Flushes, meanCommands = row.Flushes.MeanBatch, meanMilliseconds = row.Flushes.MeanMilliseconds },
                 row.WritePathStatements,
+                row.StatementsPerEffect,
                 connections = new { peak = row.Connections.ByHolder, together = row.Connections.Together, samples = row.Connections.Samples },
                 row.Load.HitTimeBound,
             }),

@@ -35,6 +35,7 @@ public sealed class BenchToolTests
         Assert.Equal((40L, 40L, 40L), (seed.ExpectedEffects, seed.Effects.Rows, seed.Effects.DistinctKeys));
         Assert.True(seed.Correct);
         Assert.Equal(200, seed.WritePathStatements); // one function call per request, replays included
+        Assert.Equal(200.0 / 40, seed.StatementsPerEffect);
 
         // The baseline's pool, found by its application_name: open while the run went on, one per caller at most.
         Assert.InRange(seed.Connections.Peak(RowLockBaseline.ApplicationName), 1, seed.Clients);
@@ -50,6 +51,7 @@ public sealed class BenchToolTests
         Assert.Contains("40/40 ok", table, StringComparison.Ordinal);
         Assert.Contains("1/1 ok", table, StringComparison.Ordinal);
         Assert.Contains("conns", table, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^seed-load .* 200 +[1-9][0-9]*\r?$", table); // write-path statements, then the pool's peak
+        Assert.Contains("stmt/eff", table, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]*\r?$", table); // statements per effect, then the pool's peak
     }
 }
