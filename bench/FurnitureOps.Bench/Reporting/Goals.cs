@@ -21,13 +21,37 @@ public static class Goals
 
     /// <remarks>
     /// Comparisons with the baseline use FurnitureOps over HTTP (both pay HTTP); comparisons with pgbench,
-    /// which has no HTTP in it, use the grain-level run where there is one.
+    /// which has no HTTP in it, use the grain-level run. Where two issues set different targets for the same
+    /// figure (an older, stricter one and issue 13's), both are checked.
     /// </remarks>
     public static IReadOnlyList<TargetCheck> Check(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings)
     {
         ScenarioRow? Row(string scenario, string target) => rows.FirstOrDefault(r => r.Scenario == scenario && r.Target == target);
         ScenarioRow? Direct(string scenario) => Row(scenario, Grains) ?? Row(scenario, Http);
         var checks = new List<TargetCheck>();
+
+        // Throughput over HTTP against the baseline's in the same run.
+        void VersusBaseline(string scenario, double goal, Func<ScenarioRow, string>? detail = null)
+        {
+            if (Row(scenario, Http) is { } http && Row(scenario, Baseline) is { } baseline)
+            {
+                var ratio = http.Load.Throughput / baseline.Load.Throughput;
+                var measured = detail is null ? Times(ratio) : $"{Times(ratio)} ({detail(http)})";
+                checks.Add(new(scenario, $"≥ {Goal(goal)} the row-lock baseline (HTTP)", measured, ratio >= goal));
+            }
+        }
+
+        // Throughput of a grain-level row against pgbench's, which has no HTTP in it either.
+        void VersusPgBench(ScenarioRow? row, double goal, bool sixteenClients)
+        {
+            if (row is not null && ceilings is not null)
+            {
+                var ceiling = sixteenClients ? ceilings.SixteenClients : ceilings.OneClient;
+                var ratio = row.Load.Throughput / ceiling;
+                checks.Add(new(row.Scenario, $"≥ {(goal == 1 ? "" : Goal(goal) + " ")}pgbench simple-update, {(sixteenClients ? "16 clients" : "1 client")}",
+                    $"{Times(ratio)} ({row.Target}: {row.Load.Throughput:F0} vs {ceiling:F0} tps)", ratio >= goal));
+            }
+        }
 
         if (Row("seed-load", Http) is { } seed)
         {
@@ -36,23 +60,13 @@ public static class Goals
                 seed.Load.Percentile(95) <= 10 && seed.Load.Errors == 0 && seed.Correct));
         }
 
-        if (Row("hot-sku", Http) is { } hot && Row("hot-sku", Baseline) is { } hotBaseline)
-        {
-            var ratio = hot.Load.Throughput / hotBaseline.Load.Throughput;
-            checks.Add(new("hot-sku", "≥ 5× the row-lock baseline (HTTP)", $"{Times(ratio)} (mean flush batch {hot.Flushes?.MeanBatch:F1})", ratio >= 5));
-        }
-
-        if (Direct("hot-sku") is { } hotDirect && ceilings is not null)
-        {
-            var ratio = hotDirect.Load.Throughput / ceilings.OneClient;
-            checks.Add(new("hot-sku", "≥ 3× pgbench simple-update, 1 client", $"{Times(ratio)} ({hotDirect.Target}: {hotDirect.Load.Throughput:F0} vs {ceilings.OneClient:F0} tps)", ratio >= 3));
-        }
-
-        if (Direct("spread") is { } spread && ceilings is not null)
-        {
-            var ratio = spread.Load.Throughput / ceilings.SixteenClients;
-            checks.Add(new("spread", "≥ pgbench simple-update, 16 clients", $"{Times(ratio)} ({spread.Target}: {spread.Load.Throughput:F0} vs {ceilings.SixteenClients:F0} tps)", ratio >= 1));
-        }
+        VersusBaseline("hot-sku", 5, hot => $"mean flush batch {hot.Flushes?.MeanBatch:F1}"); // the older issue's target
+        VersusBaseline("hot-sku", 3); // issue 13
+        VersusPgBench(Direct("hot-sku"), 3, sixteenClients: false); // the older issue's target
+        VersusPgBench(Row("hot-sku", Grains), 1.5, sixteenClients: false); // issue 13
+        VersusPgBench(Row("spread", Grains), 1, sixteenClients: true); // the older issue's and issue 13's alike
+        VersusBaseline("spread", 1.5); // issue 13
+        VersusBaseline("loyalty-mixed", 1.5); // issue 13
 
         foreach (var target in new[] { Http, Grains })
         {
@@ -99,6 +113,9 @@ public static class Goals
     public static string Times(double ratio) => ratio.ToString("F2", CultureInfo.InvariantCulture) + "×";
 
     public static string PerEffect(double? statements) => statements?.ToString("F2", CultureInfo.InvariantCulture) ?? "-";
+
+    // A goal's factor as the issues write it: 5×, 1.5×.
+    private static string Goal(double factor) => factor.ToString("0.##", CultureInfo.InvariantCulture) + "×";
 }
 
 /// <summary>pgbench simple-update on the same server: the machine's commit ceiling with 1 and 16 clients.</summary>
