@@ -24,7 +24,7 @@ public static class Goals
     /// which has no HTTP in it, use the grain-level run. Where two issues set different targets for the same
     /// figure (an older, stricter one and issue 13's), both are checked.
     /// </remarks>
-    public static IReadOnlyList<TargetCheck> Check(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings)
+    public static IReadOnlyList<TargetCheck> Check(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, ManyKeysResult? manyKeys = null)
     {
         ScenarioRow? Row(string scenario, string target) => rows.FirstOrDefault(r => r.Scenario == scenario && r.Target == target);
         ScenarioRow? Direct(string scenario) => Row(scenario, Grains) ?? Row(scenario, Http);
@@ -98,6 +98,19 @@ public static class Goals
             checks.Add(new(row.Scenario, $"silo connections ≤ {SiloConnectionBudget} ({row.Target})",
                 $"peak {silo} (API {row.Connections.Peak(FurnitureOpsService.ApiConnections)}, {row.Connections.Samples} samples)",
                 row.Connections.Samples > 0 && silo <= SiloConnectionBudget));
+        }
+
+        // Issue 13: a SKU's cost does not grow with the idempotency records it holds.
+        if (manyKeys is { Rows.Count: >= 2 })
+        {
+            var (fewest, most) = (manyKeys.Rows[0], manyKeys.Rows[^1]);
+            var versus = $"{most.Records:N0} vs {fewest.Records:N0} records";
+            checks.Add(new(ManyKeysScenario.Name, "activation time ≤ 1.5× with 100× the records",
+                $"{Times(manyKeys.ActivationRatio)} ({versus}: {Ms(most.Activation.MeanMs)} vs {Ms(fewest.Activation.MeanMs)})",
+                manyKeys.ActivationRatio <= 1.5));
+            checks.Add(new(ManyKeysScenario.Name, "sale (flush) time ≤ 1.5× with 100× the records",
+                $"{Times(manyKeys.SaleRatio)} ({versus}: {Ms(most.Sale.MeanMs)} vs {Ms(fewest.Sale.MeanMs)}, {most.SaleErrors + fewest.SaleErrors} errors)",
+                manyKeys.SaleRatio <= 1.5 && most.SaleErrors + fewest.SaleErrors == 0));
         }
 
         foreach (var row in rows.Where(r => !r.Correct))

@@ -16,7 +16,8 @@ public static class Report
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Table(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks)
+    /// <summary>The main table, the pgbench ceilings, the many-keys table if it ran, then every goal met or missed.</summary>
+    public static string Table(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks, ManyKeysResult? manyKeys = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
@@ -41,6 +42,12 @@ public static class Report
                 $"pgbench simple-update (commit ceiling): {ceilings.OneClient:F0} tps with 1 client, {ceilings.SixteenClients:F0} tps with 16 clients");
         }
 
+        if (manyKeys is not null)
+        {
+            text.AppendLine();
+            text.Append(ManyKeysTable(manyKeys));
+        }
+
         text.AppendLine();
         foreach (var check in checks)
         {
@@ -50,9 +57,32 @@ public static class Report
         return text.ToString();
     }
 
+    /// <summary>The many-keys scenario: one line per record count, then the ratios of the most records to the fewest.</summary>
+    public static string ManyKeysTable(ManyKeysResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{ManyKeysScenario.Name} ({Goals.Grains}): {ManyKeysScenario.Description}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"records",12}{"insert",10}{"activations",13}{"mean",10}{"max",10}{"sales",8}{"mean",10}{"max",10}{"errors",8}");
+        foreach (var row in result.Rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{row.Records,12:N0}{row.InsertSeconds,9:F1}s{row.Activation.Count,13}{Goals.Ms(row.Activation.MeanMs),10}{Goals.Ms(row.Activation.MaxMs),10}" +
+                $"{row.Sale.Count,8}{Goals.Ms(row.Sale.MeanMs),10}{Goals.Ms(row.Sale.MaxMs),10}{row.SaleErrors,8}");
+        }
+
+        if (result.Rows.Count >= 2)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{"most/fewest",12}{"",10}{"",13}{Goals.Times(result.ActivationRatio),10}{"",10}{"",8}{Goals.Times(result.SaleRatio),10}");
+        }
+
+        return text.ToString();
+    }
+
     public static async Task<string> WriteJsonAsync(
         string directory, object machine, IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks,
-        IReadOnlyList<StatementTime> slowestStatements)
+        IReadOnlyList<StatementTime> slowestStatements, ManyKeysResult? manyKeys = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
@@ -80,6 +110,12 @@ public static class Report
                 connections = new { peak = row.Connections.ByHolder, together = row.Connections.Together, samples = row.Connections.Samples },
                 row.Load.HitTimeBound,
             }),
+            manyKeys = manyKeys is null ? null : new
+            {
+                rows = manyKeys.Rows,
+                activationRatio = manyKeys.Rows.Count >= 2 ? manyKeys.ActivationRatio : (double?)null,
+                saleRatio = manyKeys.Rows.Count >= 2 ? manyKeys.SaleRatio : (double?)null,
+            },
             targets = checks,
             slowestStatements,
         };
