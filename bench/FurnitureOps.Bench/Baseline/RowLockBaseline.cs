@@ -25,6 +25,9 @@ public sealed class RowLockBaseline : IAsyncDisposable
 
     public Uri BaseAddress => new(_app.Urls.First());
 
+    /// <summary>The baseline's connections' <c>application_name</c>, so the bench can count them in <c>pg_stat_activity</c>.</summary>
+    public const string ApplicationName = "rowlock-baseline";
+
     /// <summary>The database the bench gives the baseline on its server.</summary>
     public const string DefaultDatabase = "bench_baseline";
 
@@ -42,7 +45,11 @@ public sealed class RowLockBaseline : IAsyncDisposable
         var database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(adminConnectionString)
         {
             Database = databaseName,
-            MaxPoolSize = 100, // as many as FurnitureOps' silo may use for its own pool
+            ApplicationName = ApplicationName,
+
+            // The design holds a connection (and a row lock) per request in flight: one per concurrent caller,
+            // up to the bench's 75, with room to spare so it is never starved.
+            MaxPoolSize = 100,
         }.ConnectionString);
         await using (var schema = typeof(RowLockBaseline).Assembly.GetManifestResourceStream("baseline.sql")!)
         using (var reader = new StreamReader(schema))

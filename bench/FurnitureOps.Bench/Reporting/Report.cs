@@ -16,11 +16,12 @@ public static class Report
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Table(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks)
+    /// <summary>The main table, the pgbench ceilings, the many-keys table if it ran, then every goal met or missed.</summary>
+    public static string Table(IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks, ManyKeysResult? manyKeys = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"scenario",-14}{"target",-21}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}");
+            $"{"scenario",-14}{"target",-21}{"clients",8}{"requests",9}{"req/s",9}{"× base",8}{"p50",10}{"p95",10}{"p99",10}{"max",10}{"errors",8}{"effects",14}{"batch",7}{"flush",10}{"stmts",8}{"stmt/eff",9}{"conns",8}");
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Scenario == row.Scenario && r.Target == Goals.Baseline);
@@ -29,8 +30,11 @@ public static class Report
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{row.Scenario,-14}{row.Target,-21}{row.Clients,8}{row.Load.Completed,9}{row.Load.Throughput,9:F0}{ratio,8}" +
                 $"{Goals.Ms(row.Load.Percentile(50)),10}{Goals.Ms(row.Load.Percentile(95)),10}{Goals.Ms(row.Load.Percentile(99)),10}{Goals.Ms(row.Load.Max),10}" +
-                $"{row.Load.Errors,8}{effects,14}{(row.Flushes?.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{(row.Flushes?.MeanMilliseconds is { } flushMs ? Goals.Ms(flushMs) : ""),10}{row.WritePathStatements,8}");
+                $"{row.Load.Errors,8}{effects,14}{(row.Flushes?.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : ""),7}{(row.Flushes?.MeanMilliseconds is { } flushMs ? Goals.Ms(flushMs) : ""),10}{row.WritePathStatements,8}" +
+                $"{Goals.PerEffect(row.StatementsPerEffect),9}{Connections(row),8}");
         }
+
+        text.AppendLine("conns: most PostgreSQL connections held at once during the run (FurnitureOps: silo+API; baseline: its pool)");
 
         if (ceilings is not null)
         {
@@ -38,10 +42,39 @@ public static class Report
                 $"pgbench simple-update (commit ceiling): {ceilings.OneClient:F0} tps with 1 client, {ceilings.SixteenClients:F0} tps with 16 clients");
         }
 
+        if (manyKeys is not null)
+        {
+            text.AppendLine();
+            text.Append(ManyKeysTable(manyKeys));
+        }
+
         text.AppendLine();
         foreach (var check in checks)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{(check.Met ? "met   " : "MISSED")} {check.Scenario,-14}{check.Goal,-52}{check.Measured}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{(check.Met ? "met   " : "MISSED")} {check.Scenario,-14}{check.Goal,-64}{check.Measured}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The many-keys scenario: one line per record count, then the ratios of the most records to the fewest.</summary>
+    public static string ManyKeysTable(ManyKeysResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{ManyKeysScenario.Name} ({Goals.Grains}): {ManyKeysScenario.Description}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"records",12}{"insert",10}{"activations",13}{"mean",10}{"max",10}{"sales",8}{"mean",10}{"max",10}{"errors",8}");
+        foreach (var row in result.Rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{row.Records,12:N0}{row.InsertSeconds,9:F1}s{row.Activation.Count,13}{Goals.Ms(row.Activation.MeanMs),10}{Goals.Ms(row.Activation.MaxMs),10}" +
+                $"{row.Sale.Count,8}{Goals.Ms(row.Sale.MeanMs),10}{Goals.Ms(row.Sale.MaxMs),10}{row.SaleErrors,8}");
+        }
+
+        if (result.Rows.Count >= 2)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{"most/fewest",12}{"",10}{"",13}{Goals.Times(result.ActivationRatio),10}{"",10}{"",8}{Goals.Times(result.SaleRatio),10}");
         }
 
         return text.ToString();
@@ -49,7 +82,7 @@ public static class Report
 
     public static async Task<string> WriteJsonAsync(
         string directory, object machine, IReadOnlyList<ScenarioRow> rows, Ceilings? ceilings, IReadOnlyList<TargetCheck> checks,
-        IReadOnlyList<StatementTime> slowestStatements)
+        IReadOnlyList<StatementTime> slowestStatements, ManyKeysResult? manyKeys = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
@@ -73,12 +106,27 @@ public static class Report
                 effects = new { expected = row.ExpectedEffects, rows = row.Effects.Rows, distinctKeys = row.Effects.DistinctKeys, row.Correct },
                 flushes = row.Flushes is null ? null : new { batches = row.Flushes.Flushes, meanCommands = row.Flushes.MeanBatch, meanMilliseconds = row.Flushes.MeanMilliseconds },
                 row.WritePathStatements,
+                row.StatementsPerEffect,
+                connections = new { peak = row.Connections.ByHolder, together = row.Connections.Together, samples = row.Connections.Samples },
                 row.Load.HitTimeBound,
             }),
+            manyKeys = manyKeys is null ? null : new
+            {
+                rows = manyKeys.Rows,
+                activationRatio = manyKeys.Rows.Count >= 2 ? manyKeys.ActivationRatio : (double?)null,
+                saleRatio = manyKeys.Rows.Count >= 2 ? manyKeys.SaleRatio : (double?)null,
+            },
             targets = checks,
             slowestStatements,
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));
         return path;
     }
+
+    // "silo+API" for FurnitureOps (each part's own peak), the pool's peak for the baseline.
+    private static string Connections(ScenarioRow row) =>
+        row.Connections.Samples == 0 ? "-"
+        : row.Target == Goals.Baseline ? row.Connections.Together.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{row.Connections.Peak(FurnitureOpsService.SiloConnections)}+{row.Connections.Peak(FurnitureOpsService.ApiConnections)}");
 }

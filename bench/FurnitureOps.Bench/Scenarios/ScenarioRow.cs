@@ -12,8 +12,16 @@ public sealed record ScenarioRow(
     long ExpectedEffects,
     Effects Effects,
     FlushTotals? Flushes,
-    long WritePathStatements)
+    long WritePathStatements,
+    ConnectionPeaks Connections)
 {
+    /// <summary>
+    /// Write-path statements the run made per ledger row the tenant holds (null without a row): below 1 when
+    /// one statement writes the rows of many commands. A replay run's rows were written before it, so there
+    /// this is its statements per the one effect.
+    /// </summary>
+    public double? StatementsPerEffect => Effects.Rows > 0 ? (double)WritePathStatements / Effects.Rows : null;
+
     /// <summary>The ledger holds exactly the expected effects, one per key, and nothing went unanswered.</summary>
     public bool Correct => !Load.HitTimeBound && Effects.Rows == ExpectedEffects && Effects.DistinctKeys == Effects.Rows;
 }

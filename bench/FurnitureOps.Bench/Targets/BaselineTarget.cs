@@ -23,6 +23,9 @@ public sealed class BaselineTarget(RowLockBaseline baseline, Statements statemen
         return new Effects(reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    public override string? ConnectionHolder(string applicationName) =>
+        applicationName == RowLockBaseline.ApplicationName ? RowLockBaseline.ApplicationName : null;
+
     // Every request is one function call; nothing else runs in this database.
     public override Task<long> WritePathStatementsAsync() => statements.CountAsync(RowLockBaseline.DefaultDatabase, "sell|loyalty");
 }

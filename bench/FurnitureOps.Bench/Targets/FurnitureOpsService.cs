@@ -24,6 +24,12 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         SigningKey = signingKey;
     }
 
+    /// <summary>Connections of the silo process: one pool per purpose (<c>furnitureops/commit</c>, <c>/grains</c>, …).</summary>
+    public const string SiloConnections = "silo";
+
+    /// <summary>Connections of the API process: its Orleans client's membership reads (<c>furnitureops/api</c>).</summary>
+    public const string ApiConnections = "api";
+
     public Uri ApiAddress { get; }
 
     public string ClusterId { get; }
@@ -61,6 +67,19 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         await service.WaitUntilReadyAsync();
         return service;
     }
+
+    /// <summary>
+    /// Whose connection this is, by the <c>application_name</c> the service gives every pool
+    /// (<c>&lt;Application Name or "furnitureops"&gt;/&lt;purpose&gt;</c>, PostgresConnections and
+    /// OrleansClientExtensions): the API's is <c>furnitureops/api</c>, every other <c>furnitureops/…</c> is the silo's.
+    /// The bench sets no Application Name, so the prefix is the default.
+    /// </summary>
+    public static string? ConnectionHolder(string applicationName) => applicationName switch
+    {
+        "furnitureops/api" => ApiConnections,
+        _ when applicationName.StartsWith("furnitureops/", StringComparison.Ordinal) => SiloConnections,
+        _ => null,
+    };
 
     /// <summary>The write path's flush histograms so far: commands per flush and seconds per flush's transaction.</summary>
     public async Task<FlushTotals> FlushTotalsAsync()

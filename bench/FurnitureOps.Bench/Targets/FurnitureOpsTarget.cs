@@ -40,6 +40,8 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
 
     public override async Task<FlushTotals?> FlushTotalsAsync() => await service.FlushTotalsAsync();
 
+    public override string? ConnectionHolder(string applicationName) => FurnitureOpsService.ConnectionHolder(applicationName);
+
     /// <summary>Sale or loyalty rows of the tenant in FurnitureOps' ledgers.</summary>
     public static async Task<Effects> CountEffectsAsync(NpgsqlDataSource database, string tenant, bool loyalty)
     {

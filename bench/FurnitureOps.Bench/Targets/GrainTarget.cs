@@ -92,11 +92,38 @@ public sealed class GrainTarget : Target
             }
         });
 
+    /// <summary>The SKU's committed state, read through its grain (activating it if it is not active).</summary>
+    public Task<SkuSnapshot?> GetSkuAsync(string tenant, string sku) => _cluster.GetGrain<ISkuGrain>(TenantKey.Format(tenant, sku)).GetAsync();
+
+    /// <summary>
+    /// Deactivates the SKU's grain and waits until no silo lists it as active, for at most <paramref name="bound"/>,
+    /// so the next call builds a new activation from the database.
+    /// </summary>
+    public async Task DeactivateSkuAsync(string tenant, string sku, TimeSpan bound)
+    {
+        var management = _cluster.GetGrain<IManagementGrain>(0);
+        var grainId = _cluster.GetGrain<ISkuGrain>(TenantKey.Format(tenant, sku)).GetGrainId();
+        using var deadline = new CancellationTokenSource(bound);
+        await management.DeactivateGrain(grainId, deadline.Token);
+        while ((await management.GetActiveGrains(grainId.Type)).Contains(grainId))
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{grainId} was still active {bound.TotalSeconds:F0} s after its deactivation.");
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
     public override Task<Effects> CountEffectsAsync(string tenant, bool loyalty) => FurnitureOpsTarget.CountEffectsAsync(_database, tenant, loyalty);
 
     public override Task<long> WritePathStatementsAsync() => FurnitureOpsTarget.WritePathStatementsAsync(_statements, _databaseName);
 
     public override async Task<FlushTotals?> FlushTotalsAsync() => await _service.FlushTotalsAsync();
+
+    // The bench's own Orleans client connects unnamed, so it is not counted; the API, idle here, still is.
+    public override string? ConnectionHolder(string applicationName) => FurnitureOpsService.ConnectionHolder(applicationName);
 
     protected override void Dispose(bool disposing)
     {

@@ -24,6 +24,12 @@ public abstract class Target(string name) : IDisposable
     /// <summary>Statements PostgreSQL has executed on this target's write-path tables so far (pg_stat_statements).</summary>
     public abstract Task<long> WritePathStatementsAsync();
 
+    /// <summary>
+    /// Which part of this target holds a server connection named <paramref name="applicationName"/>
+    /// (<c>pg_stat_activity.application_name</c>), or null if the connection is not this target's.
+    /// </summary>
+    public abstract string? ConnectionHolder(string applicationName);
+
     /// <summary>The silo's flush totals so far, where there is a silo.</summary>
     public virtual Task<FlushTotals?> FlushTotalsAsync() => Task.FromResult<FlushTotals?>(null);
 

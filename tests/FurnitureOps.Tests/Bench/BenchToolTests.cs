@@ -8,9 +8,9 @@ using Npgsql;
 namespace FurnitureOps.Tests.Bench;
 
 /// <summary>
-/// The bench tool measures what it says: its runs answer every request, count effects from the ledger and
-/// round trips from pg_stat_statements, and its report carries them. Against the baseline only, at a small
-/// scale, on a server of its own (pg_stat_statements must be preloaded).
+/// The bench tool measures what it says: its runs answer every request, count effects from the ledger,
+/// round trips from pg_stat_statements and connections from pg_stat_activity, and its report carries them.
+/// Against the baseline only, at a small scale, on a server of its own (pg_stat_statements must be preloaded).
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class BenchToolTests
@@ -24,9 +24,10 @@ public sealed class BenchToolTests
         var statements = await Statements.EnableAsync(admin);
         await using var baseline = await RowLockBaseline.StartAsync(server);
         using var target = new BaselineTarget(baseline, statements, maxConnections: 75);
+        var sampler = new ConnectionSampler(admin);
 
-        var seed = await new SeedLoadScenario().RunAsync(target, scale: 0.1, TimeSpan.FromMinutes(1));
-        var replay = await new ReplayScenario().RunAsync(target, scale: 0.02, TimeSpan.FromMinutes(1));
+        var seed = await new SeedLoadScenario().RunAsync(target, sampler, scale: 0.1, TimeSpan.FromMinutes(1));
+        var replay = await new ReplayScenario().RunAsync(target, sampler, scale: 0.02, TimeSpan.FromMinutes(1));
 
         // seed-load at 0.1: 200 requests carrying 40 distinct keys, 5 times each.
         Assert.Equal(200, seed.Load.Completed);
@@ -34,6 +35,11 @@ public sealed class BenchToolTests
         Assert.Equal((40L, 40L, 40L), (seed.ExpectedEffects, seed.Effects.Rows, seed.Effects.DistinctKeys));
         Assert.True(seed.Correct);
         Assert.Equal(200, seed.WritePathStatements); // one function call per request, replays included
+        Assert.Equal(200.0 / 40, seed.StatementsPerEffect);
+
+        // The baseline's pool, found by its application_name: open while the run went on, one per caller at most.
+        Assert.InRange(seed.Connections.Peak(RowLockBaseline.ApplicationName), 1, seed.Clients);
+        Assert.True(seed.Connections.Samples >= 2); // at least one before the run and one after
 
         // replay at 0.02: 100 sends of one committed sale (the first sale, made before the measured run, is its one effect).
         Assert.Equal(100, replay.Load.Completed);
@@ -44,5 +50,8 @@ public sealed class BenchToolTests
         Assert.Contains("seed-load", table, StringComparison.Ordinal);
         Assert.Contains("40/40 ok", table, StringComparison.Ordinal);
         Assert.Contains("1/1 ok", table, StringComparison.Ordinal);
+        Assert.Contains("conns", table, StringComparison.Ordinal);
+        Assert.Contains("stmt/eff", table, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]*\r?$", table); // statements per effect, then the pool's peak
     }
 }
