@@ -106,10 +106,10 @@ public static class Goals
             var (fewest, most) = (manyKeys.Rows[0], manyKeys.Rows[^1]);
             var versus = $"{most.Records:N0} vs {fewest.Records:N0} records";
             checks.Add(new(ManyKeysScenario.Name, "activation time ≤ 1.5× with 100× the records",
-                $"{Times(manyKeys.ActivationRatio)} ({versus}: {Ms(most.Activation.MeanMs)} vs {Ms(fewest.Activation.MeanMs)})",
+                $"{Times(manyKeys.ActivationRatio)} ({versus}: median {Ms(most.Activation.MedianMs)} vs {Ms(fewest.Activation.MedianMs)})",
                 manyKeys.ActivationRatio <= 1.5));
             checks.Add(new(ManyKeysScenario.Name, "sale (flush) time ≤ 1.5× with 100× the records",
-                $"{Times(manyKeys.SaleRatio)} ({versus}: {Ms(most.Sale.MeanMs)} vs {Ms(fewest.Sale.MeanMs)}, {most.SaleErrors + fewest.SaleErrors} errors)",
+                $"{Times(manyKeys.SaleRatio)} ({versus}: median {Ms(most.Sale.MedianMs)} vs {Ms(fewest.Sale.MedianMs)}, {most.SaleErrors + fewest.SaleErrors} errors)",
                 manyKeys.SaleRatio <= 1.5 && most.SaleErrors + fewest.SaleErrors == 0));
         }
 

@@ -27,7 +27,7 @@ public static class ManyKeysScenario
     public const string Description = "one SKU with 10,000, then 1,000,000 live idempotency records: activation and sale times (grains only)";
 
     private const string Sku = "MANY-KEYS";
-    private const int Activations = 10;
+    private const int Activations = 30;
     private const int Sales = 200;
     private const int UnmeasuredSales = 5;
 

@@ -9,14 +9,18 @@ namespace FurnitureOps.Grains.Storage;
 /// connection; waiting is not a failure and never opens the storage breaker.
 /// </summary>
 /// <remarks>
-/// The defaults (2 + 5 + 3 + 4 = 14) let 4 silos and 2 API instances (2 each) share PostgreSQL's default
-/// <c>max_connections</c> of 100 (97 for non-superusers) with 37 to spare: 4 × 14 + 2 × 2 = 60.
+/// The defaults (1 + 5 + 3 + 4 = 13) let 4 silos and 2 API instances (2 each) share PostgreSQL's default
+/// <c>max_connections</c> of 100 (97 for non-superusers) with 41 to spare: 4 × 13 + 2 × 2 = 56.
 /// </remarks>
 public sealed class ConnectionBudget
 {
-    /// <summary>Lanes of the commit pipeline, one connection each: how many shared transactions run at once.</summary>
+    /// <summary>
+    /// Lanes of the commit pipeline, one connection each: how many shared transactions run at once. One lane
+    /// carries the most grains per transaction; measured on 2 cores, a second lane gave no more throughput and
+    /// twice the statements per effect (docs/benchmarks.md). More lanes suit a server with more cores.
+    /// </summary>
     [Range(1, 64)]
-    public int CommitLanes { get; set; } = 2;
+    public int CommitLanes { get; set; } = 1;
 
     /// <summary>Grain reads: activations, ledger, audit and feed pages, saga steps, webhook and alert settings.</summary>
     [Range(1, 256)]

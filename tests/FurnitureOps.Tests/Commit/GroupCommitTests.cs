@@ -5,9 +5,11 @@ using FurnitureOps.Tests.Infrastructure;
 
 namespace FurnitureOps.Tests.Commit;
 
-/// <summary>The flushes of many grains commit together: fewer transactions than flushes, every state exact.</summary>
-[Collection(GrainClusterDefinition.Name)]
-public sealed class GroupCommitTests(GrainClusterFixture cluster)
+/// <summary>
+/// The flushes of many grains commit together: fewer transactions than flushes, every state exact. On the
+/// default pipeline (one lane) and on two lanes, where each grain must keep to its lane.
+/// </summary>
+public abstract class GroupCommitTests(GrainClusterFixture cluster)
 {
     private readonly string _tenant = $"t-{Guid.NewGuid():N}";
 
@@ -39,3 +41,9 @@ public sealed class GroupCommitTests(GrainClusterFixture cluster)
         cluster.Client.GetGrain<ISkuGrain>(TenantKey.Format(_tenant, sku))
             .ExecuteAsync(command, new CommandContext(key, command.ToString(), "tester", $"req-{key}"));
 }
+
+[Collection(GrainClusterDefinition.Name)]
+public sealed class OneLaneGroupCommitTests(GrainClusterFixture cluster) : GroupCommitTests(cluster);
+
+[Collection(TwoLaneClusterDefinition.Name)]
+public sealed class TwoLaneGroupCommitTests(TwoLaneClusterFixture cluster) : GroupCommitTests(cluster);

@@ -56,3 +56,12 @@ public sealed class OneLaneClusterDefinition : ICollectionFixture<OneLaneCluster
 {
     public const string Name = "one-lane cluster";
 }
+
+/// <summary>A silo whose commit pipeline has two lanes (the default is one): grains spread over lanes, each lane batching its own.</summary>
+public sealed class TwoLaneClusterFixture() : GrainClusterFixture(new Dictionary<string, string?> { ["Storage:Connections:CommitLanes"] = "2" });
+
+[CollectionDefinition(Name)]
+public sealed class TwoLaneClusterDefinition : ICollectionFixture<TwoLaneClusterFixture>
+{
+    public const string Name = "two-lane cluster";
+}
