@@ -1,3 +1,4 @@
+using FurnitureOps.Grains.Storage.Tables;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -47,9 +48,9 @@ public sealed partial class DeliveryDispatcher(
     private static bool IsWebhook(Delivery delivery) => !delivery.Subscriber.StartsWith(ConsumerPrefix, StringComparison.Ordinal);
 
     /// <summary>
-    /// One consumer's deliveries of a round, in one transaction: each event recorded and applied as
-    /// <see cref="ConsumeAsync"/> does, one COMMIT for all of them, so a busy projection costs a commit per
-    /// round rather than per event. Ordered by aggregate, then feed position: two silos' dispatchers lock
+    /// One consumer's deliveries of a round, in one transaction with a constant number of statements
+    /// (<see cref="ApplyOnceAsync"/>), so a busy projection costs a few statements and a commit per round
+    /// rather than per event. Ordered by aggregate, then feed position: two silos' dispatchers lock
     /// aggregates in the same order. If anything fails, nothing of it is kept, and the deliveries are made one
     /// by one instead, each with its own outcome.
     /// </summary>
@@ -73,11 +74,7 @@ public sealed partial class DeliveryDispatcher(
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var delivery in ordered)
-            {
-                await ApplyOnceAsync(consumer, delivery, connection, transaction, cancellationToken);
-            }
-
+            await ApplyOnceAsync(consumer, ordered, connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -180,7 +177,7 @@ public sealed partial class DeliveryDispatcher(
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ApplyOnceAsync(consumer, delivery, connection, transaction, cancellationToken);
+            await ApplyOnceAsync(consumer, [delivery], connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             SiloMetrics.DeliveryAttempted("consumer", "delivered");
         }
@@ -190,29 +187,60 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    /// <summary>Records the event for the consumer, applies it unless it was applied before, and marks the delivery made; commits nothing.</summary>
-    private async Task ApplyOnceAsync(IEventConsumer consumer, Delivery delivery, NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the events for the consumer, applies those not applied before, and marks the deliveries made
+    /// (each guarded by its attempt number, like <see cref="FinishCommand"/>); commits nothing.
+    /// </summary>
+    private async Task ApplyOnceAsync(IEventConsumer consumer, IReadOnlyList<Delivery> deliveries, NpgsqlConnection connection,
+        NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using (var record = new NpgsqlCommand(
-            "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING",
-            connection, transaction))
+        var recorded = new HashSet<Guid>();
+        var events = new RowSet([TableColumn.Uuid("event_id")]);
+        foreach (var delivery in deliveries)
+        {
+            events.Add(delivery.Event.EventId);
+        }
+
+        await using (var record = events.Command(
+            """
+            INSERT INTO processed_events (consumer, event_id, processed_at)
+            SELECT $2, r.event_id, now() FROM unnest($1::uuid[]) AS r(event_id)
+            ON CONFLICT DO NOTHING
+            RETURNING event_id
+            """, connection, transaction))
         {
             record.Parameters.Add(new() { Value = consumer.Name });
-            record.Parameters.Add(new() { Value = delivery.Event.EventId });
-            if (await record.ExecuteNonQueryAsync(cancellationToken) == 1)
+            await using var reader = await record.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await consumer.ApplyAsync(delivery.Event, connection, transaction, cancellationToken);
-            }
-            else
-            {
-                LogDuplicateIgnored(Logger, consumer.Name, delivery.Event.EventId);
+                recorded.Add(reader.GetGuid(0));
             }
         }
 
-        await using var finish = FinishCommand(delivery, "delivered", null);
-        finish.Connection = connection;
-        finish.Transaction = transaction;
+        foreach (var duplicate in deliveries.Where(delivery => !recorded.Contains(delivery.Event.EventId)))
+        {
+            LogDuplicateIgnored(Logger, consumer.Name, duplicate.Event.EventId);
+        }
+
+        var fresh = deliveries.Where(delivery => recorded.Contains(delivery.Event.EventId)).Select(delivery => delivery.Event).ToList();
+        if (fresh.Count > 0)
+        {
+            await consumer.ApplyAsync(fresh, connection, transaction, cancellationToken);
+        }
+
+        var made = new RowSet([TableColumn.Bigint("id"), TableColumn.Bigint("attempts")]);
+        foreach (var delivery in deliveries)
+        {
+            made.Add(delivery.Id, (long)delivery.Attempt);
+        }
+
+        await using var finish = made.Command(
+            """
+            UPDATE event_deliveries d
+            SET status = 'delivered', delivered_at = now(), last_error = NULL
+            FROM unnest($1::bigint[], $2::bigint[]) AS r(id, attempts)
+            WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'pending'
+            """, connection, transaction);
         await finish.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -3,11 +3,11 @@ using Npgsql;
 namespace FurnitureOps.Silo.Events;
 
 /// <summary>
-/// An internal subscriber: a projection or reaction inside the silo. The dispatcher calls it inside a
-/// transaction that first records <c>(consumer, event id)</c> in <c>processed_events</c>; if that row already
-/// exists the event was applied before and the consumer is not called. Whatever the consumer writes through
-/// the given connection commits together with that record, so each event is applied exactly once however
-/// often it is delivered.
+/// An internal subscriber: a projection or reaction inside the silo. The dispatcher hands it a round of
+/// events inside a transaction that first records each <c>(consumer, event id)</c> in <c>processed_events</c>;
+/// events recorded before were applied before and are left out. Whatever the consumer writes through the
+/// given connection commits together with those records, so each event is applied exactly once however often
+/// it is delivered.
 /// </summary>
 public interface IEventConsumer
 {
@@ -17,6 +17,10 @@ public interface IEventConsumer
     /// <summary>Event types this consumer receives start with this (e.g. "inventory.").</summary>
     string TypePrefix { get; }
 
-    /// <summary>Applies the event. Must tolerate members it does not know in the event's data.</summary>
-    Task ApplyAsync(PublishedEvent published, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies a round of events, none applied before, ordered by aggregate and then feed position. Must
+    /// tolerate members it does not know in the events' data. Set-based work is expected: a round may hold
+    /// <c>Events:DeliveryBatchSize</c> events.
+    /// </summary>
+    Task ApplyAsync(IReadOnlyList<PublishedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
 }

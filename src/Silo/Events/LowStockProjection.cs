@@ -1,5 +1,7 @@
 using System.Text.Json;
+using FurnitureOps.Grains.Storage.Tables;
 using Npgsql;
+using static FurnitureOps.Grains.Storage.Tables.TableColumn;
 
 namespace FurnitureOps.Silo.Events;
 
@@ -8,89 +10,71 @@ namespace FurnitureOps.Silo.Events;
 /// for each event that takes a SKU from above its reorder point (<c>PUT /v1/stock-alerts/{sku}</c>) to at or
 /// below it. Events may arrive late or out of order (retries, several dispatchers), so each event is judged
 /// on its own before and after values, never against the last level seen; and the level only moves forward
-/// by the SKU's ledger version.
+/// by the SKU's ledger version. A round of events costs two statements whatever its size.
 /// </summary>
 public sealed class LowStockProjection : IEventConsumer
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static readonly IReadOnlyList<TableColumn> LevelColumns = [Text("tenant_id"), Text("sku"), Bigint("on_hand"), Bigint("version")];
+
+    private static readonly IReadOnlyList<TableColumn> ChangeColumns =
+        [Text("tenant_id"), Text("sku"), Uuid("event_id"), Bigint("on_hand"), NullableBigint("on_hand_before")];
+
+    // One row per SKU (the newest event of the round), in key order: two dispatchers lock levels in the same order.
+    private static readonly string LevelSql = $"""
+        INSERT INTO stock_levels (tenant_id, sku, on_hand, version, updated_at)
+        SELECT r.tenant_id, r.sku, r.on_hand, r.version, now() FROM {RowSet.Unnest(LevelColumns, "r")}
+        ON CONFLICT (tenant_id, sku) DO UPDATE
+            SET on_hand = excluded.on_hand, version = excluded.version, updated_at = excluded.updated_at
+            WHERE stock_levels.version < excluded.version
+        """;
+
+    private static readonly string AlertSql = $"""
+        INSERT INTO low_stock_alerts (tenant_id, sku, event_id, on_hand, reorder_point, raised_at)
+        SELECT e.tenant_id, e.sku, e.event_id, e.on_hand, p.reorder_point, now()
+        FROM {RowSet.Unnest(ChangeColumns, "e")}
+        JOIN reorder_points p ON p.tenant_id = e.tenant_id AND p.sku = e.sku
+        WHERE e.on_hand <= p.reorder_point AND (e.on_hand_before IS NULL OR e.on_hand_before > p.reorder_point)
+        """;
+
     public string Name => "low-stock";
 
     public string TypePrefix => "inventory.";
 
-    public async Task ApplyAsync(PublishedEvent published, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public async Task ApplyAsync(IReadOnlyList<PublishedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
     {
         // Only the members this projection needs are read; any others are ignored, as the event contract requires.
-        if (JsonSerializer.Deserialize<StockChange>(published.DataJson, Json) is not { OnHand: { } onHand } change)
+        var changes = events
+            .Select(published => (Event: published, Change: JsonSerializer.Deserialize<StockChange>(published.DataJson, Json)))
+            .Where(item => item.Change is { OnHand: not null })
+            .ToList();
+        if (changes.Count == 0)
         {
             return;
         }
 
-        var (tenant, sku, version) = (published.TenantId, published.AggregateId, published.AggregateVersion);
-        var seenVersion = await LockLevelAsync(connection, transaction, tenant, sku, version, onHand, cancellationToken);
-        if (seenVersion < version)
+        var levels = new RowSet(LevelColumns);
+        foreach (var newest in changes.GroupBy(item => (item.Event.TenantId, item.Event.AggregateId))
+                     .Select(sku => sku.MaxBy(item => item.Event.AggregateVersion))
+                     .OrderBy(item => item.Event.TenantId, StringComparer.Ordinal)
+                     .ThenBy(item => item.Event.AggregateId, StringComparer.Ordinal))
         {
-            await ExecuteAsync(connection, transaction,
-                "UPDATE stock_levels SET on_hand = $3, version = $4, updated_at = now() WHERE tenant_id = $1 AND sku = $2",
-                cancellationToken, tenant, sku, onHand, version);
+            levels.Add(newest.Event.TenantId, newest.Event.AggregateId, newest.Change!.OnHand, newest.Event.AggregateVersion);
         }
 
-        await ExecuteAsync(connection, transaction,
-            """
-            INSERT INTO low_stock_alerts (tenant_id, sku, event_id, on_hand, reorder_point, raised_at)
-            SELECT $1, $2, $3, $4, r.reorder_point, now()
-            FROM reorder_points r
-            WHERE r.tenant_id = $1 AND r.sku = $2 AND $4 <= r.reorder_point AND ($5::bigint IS NULL OR $5::bigint > r.reorder_point)
-            """,
-            cancellationToken, tenant, sku, published.EventId, onHand, (object?)change.OnHandBefore ?? DBNull.Value);
-    }
-
-    /// <summary>
-    /// The ledger version of the level seen so far, locked for this transaction; null if this event is the first (then it is inserted,
-    /// so a concurrent delivery for the same SKU waits on the row instead of racing).
-    /// </summary>
-    private static async Task<long?> LockLevelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string tenant, string sku, long version, long onHand, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 2; attempt++)
+        var alerts = new RowSet(ChangeColumns);
+        foreach (var (published, change) in changes)
         {
-            await using (var select = new NpgsqlCommand(
-                "SELECT version FROM stock_levels WHERE tenant_id = $1 AND sku = $2 FOR UPDATE", connection, transaction))
-            {
-                select.Parameters.Add(new() { Value = tenant });
-                select.Parameters.Add(new() { Value = sku });
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    return reader.GetInt64(0);
-                }
-            }
-
-            var inserted = await ExecuteAsync(connection, transaction,
-                """
-                INSERT INTO stock_levels (tenant_id, sku, on_hand, version, updated_at) VALUES ($1, $2, $3, $4, now())
-                ON CONFLICT (tenant_id, sku) DO NOTHING
-                """,
-                cancellationToken, tenant, sku, onHand, version);
-            if (inserted == 1)
-            {
-                return null;
-            }
+            alerts.Add(published.TenantId, published.AggregateId, published.EventId, change!.OnHand, change.OnHandBefore);
         }
 
-        throw new InvalidOperationException($"The stock level of {tenant}/{sku} could not be locked.");
-    }
-
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
-        CancellationToken cancellationToken, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            command.Parameters.Add(new() { Value = value });
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+            BatchCommands = { levels.Statement(LevelSql), alerts.Statement(AlertSql) },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The members of an inventory event this projection reads.</summary>

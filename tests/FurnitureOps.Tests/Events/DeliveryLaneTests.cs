@@ -85,18 +85,22 @@ public sealed class DeliveryLaneTests
 
         public int SameAggregateOverlaps => Volatile.Read(ref _overlaps);
 
-        public async Task ApplyAsync(PublishedEvent published, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        public async Task ApplyAsync(IReadOnlyList<PublishedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction,
+            CancellationToken cancellationToken)
         {
-            if (_inFlight.AddOrUpdate(published.AggregateId, 1, (_, count) => count + 1) > 1)
+            foreach (var published in events)
             {
-                Interlocked.Increment(ref _overlaps);
-            }
+                if (_inFlight.AddOrUpdate(published.AggregateId, 1, (_, count) => count + 1) > 1)
+                {
+                    Interlocked.Increment(ref _overlaps);
+                }
 
-            // The work a projection does while it holds the aggregate's row: long enough for a second delivery
-            // of the same aggregate to arrive if the dispatcher sent one.
-            await Task.Delay(20, cancellationToken);
-            _inFlight.AddOrUpdate(published.AggregateId, 0, (_, count) => count - 1);
-            Applied.Add(published.AggregateId);
+                // The work a projection does while it holds the aggregate's row: long enough for a second delivery
+                // of the same aggregate to arrive if the dispatcher sent one.
+                await Task.Delay(20, cancellationToken);
+                _inFlight.AddOrUpdate(published.AggregateId, 0, (_, count) => count - 1);
+                Applied.Add(published.AggregateId);
+            }
         }
     }
 }

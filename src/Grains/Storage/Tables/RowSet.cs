@@ -33,21 +33,35 @@ public sealed class RowSet(IReadOnlyList<TableColumn> columns)
         $"unnest({string.Join(", ", columns.Select((column, i) => $"${i + 1}::{column.SqlType}[]"))}) " +
         $"AS {alias}({string.Join(", ", columns.Select(column => column.Name))})";
 
-    /// <summary>A statement whose parameters are this set's columns, one array each.</summary>
+    /// <summary>A statement for a batch whose parameters are this set's columns, one array each.</summary>
     public NpgsqlBatchCommand Statement(string sql)
     {
         var statement = new NpgsqlBatchCommand(sql);
-        for (var i = 0; i < Columns.Count; i++)
+        foreach (var parameter in Parameters())
         {
-            statement.Parameters.Add(new NpgsqlParameter
-            {
-                NpgsqlDbType = NpgsqlDbType.Array | Columns[i].Type,
-                Value = ColumnValues(i),
-            });
+            statement.Parameters.Add(parameter);
         }
 
         return statement;
     }
+
+    /// <summary>The same, as a command of its own on <paramref name="connection"/>.</summary>
+    public NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in Parameters())
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private IEnumerable<NpgsqlParameter> Parameters() => Columns.Select((column, i) => new NpgsqlParameter
+    {
+        NpgsqlDbType = NpgsqlDbType.Array | column.Type,
+        Value = ColumnValues(i),
+    });
 
     private Array ColumnValues(int index)
     {
@@ -56,7 +70,7 @@ public sealed class RowSet(IReadOnlyList<TableColumn> columns)
         for (var row = 0; row < _rows.Count; row++)
         {
             var value = _rows[row][index];
-            if (value is null && column.ElementType.IsValueType)
+            if (value is null && column.ElementType.IsValueType && !column.Nullable)
             {
                 throw new ArgumentException($"Column {column.Name} may not be null.");
             }

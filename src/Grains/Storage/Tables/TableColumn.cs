@@ -2,12 +2,14 @@ using NpgsqlTypes;
 
 namespace FurnitureOps.Grains.Storage.Tables;
 
-/// <summary>A column of a set-based statement: its name and PostgreSQL type.</summary>
-public sealed record TableColumn(string Name, NpgsqlDbType Type)
+/// <summary>A column of a set-based statement: its name, its PostgreSQL type, and whether a value type may be null.</summary>
+public sealed record TableColumn(string Name, NpgsqlDbType Type, bool Nullable = false)
 {
     public static TableColumn Text(string name) => new(name, NpgsqlDbType.Text);
 
     public static TableColumn Bigint(string name) => new(name, NpgsqlDbType.Bigint);
+
+    public static TableColumn NullableBigint(string name) => new(name, NpgsqlDbType.Bigint, Nullable: true);
 
     public static TableColumn Timestamp(string name) => new(name, NpgsqlDbType.TimestampTz);
 
@@ -30,7 +32,7 @@ public sealed record TableColumn(string Name, NpgsqlDbType Type)
     public Type ElementType => Type switch
     {
         NpgsqlDbType.Text or NpgsqlDbType.Jsonb => typeof(string),
-        NpgsqlDbType.Bigint => typeof(long),
+        NpgsqlDbType.Bigint => Nullable ? typeof(long?) : typeof(long),
         NpgsqlDbType.TimestampTz => typeof(DateTimeOffset),
         NpgsqlDbType.Uuid => typeof(Guid),
         _ => throw new NotSupportedException($"Column {Name}: type {Type} is not supported in set-based statements."),
