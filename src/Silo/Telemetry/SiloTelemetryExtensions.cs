@@ -21,7 +21,8 @@ public static class SiloTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName, "Npgsql")
+                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName)
+                    .AddStorageConnectionMetrics()
                     .AddOrleansMetrics()
                     .AddPrometheusExporter();
                 if (otlp)

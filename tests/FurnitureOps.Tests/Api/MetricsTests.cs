@@ -25,6 +25,11 @@ public sealed class MetricsTests(ApiFixture api, ITestOutputHelper output) : Api
         Assert.Contains("ledger_flush_batch_size_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("ledger_flush_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("outbox_depth", text, StringComparison.Ordinal);
+        Assert.Matches(@"ledger_commit_transactions_total\{[^}]*outcome=""committed""[^}]*\} [1-9]", text);
+        Assert.Contains("ledger_commit_grains_per_transaction_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("ledger_commit_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("ledger_commit_lane_queue", text, StringComparison.Ordinal);
+        Assert.Matches(@"storage_connections\{[^}]*db_client_connection_pool_name=""commit""", text);
         Assert.Matches(@"build_info\{[^}]*commit=""[^""]+""[^}]*version=""[^""]+""[^}]*\} 1", text);
     }
 
