@@ -8,16 +8,20 @@ namespace FurnitureOps.Tests.Infrastructure;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private SiloProcess(HostProcess process, int siloPort)
+    private SiloProcess(HostProcess process, int siloPort, Uri operationsAddress)
     {
         Process = process;
         SiloPort = siloPort;
+        OperationsAddress = operationsAddress;
     }
 
     public HostProcess Process { get; }
 
     /// <summary>The silo-to-silo port: how the silo is named in the membership table and in grain statistics.</summary>
     public int SiloPort { get; }
+
+    /// <summary>The silo's operations endpoint (health, <c>/metrics</c>).</summary>
+    public Uri OperationsAddress { get; }
 
     /// <summary>Starts the silo from the build output; it joins <paramref name="clusterId"/> through <paramref name="connectionString"/>'s membership table.</summary>
     /// <param name="connectionString">The PostgreSQL connection string (app role).</param>
@@ -26,13 +30,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var siloPort = Ports.Free();
+        var operations = new Uri($"http://127.0.0.1:{Ports.Free()}");
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
             ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}",
+            ["ASPNETCORE_URLS"] = operations.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -40,7 +45,7 @@ public sealed class SiloProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        return new SiloProcess(HostProcess.Start("Silo", "FurnitureOps.Silo", environment), siloPort);
+        return new SiloProcess(HostProcess.Start("Silo", "FurnitureOps.Silo", environment), siloPort, operations);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
