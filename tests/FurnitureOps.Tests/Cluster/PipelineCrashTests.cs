@@ -51,12 +51,12 @@ public sealed class PipelineCrashTests(ApiFixture api)
             await using var holdBlock = await RowLock.TakeAsync(api.Database, _tenant, block);
             await using var holdHeld = await RowLock.TakeAsync(api.Database, _tenant, held);
             var blockSale = SellAsync(client, block);
-            await holdBlock.UntilWaitedOnAsync(victim.Name);
+            await holdBlock.UntilWaitedOnAsync($"{victim.Name}/commit");
             var sales = caught.Select(sku => SellAsync(client, sku)).ToList();
             await Poll.UntilAsync(async () => await QueuedAsync(victim.Silo) >= caught.Count, "the sales are queued behind the lane's transaction");
             await holdBlock.DisposeAsync();
             Assert.Equal(HttpStatusCode.OK, await blockSale);
-            await holdHeld.UntilWaitedOnAsync(victim.Name);
+            await holdHeld.UntilWaitedOnAsync($"{victim.Name}/commit");
 
             await victim.Silo.Process.KillAsync();
             await holdHeld.DisposeAsync();
@@ -142,37 +142,5 @@ public sealed class PipelineCrashTests(ApiFixture api)
         var metrics = await http.GetStringAsync("/metrics");
         var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("ledger_commit_lane_queue", StringComparison.Ordinal));
         return line is null ? 0 : (long)double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A row of inventory_items locked from a transaction of the test's own, until disposed.</summary>
-    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction, int pid, NpgsqlDataSource database) : IAsyncDisposable
-    {
-        private bool _released;
-
-        public static async Task<RowLock> TakeAsync(NpgsqlDataSource database, string tenant, string sku)
-        {
-            var connection = await database.OpenConnectionAsync();
-            var transaction = await connection.BeginTransactionAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT pg_backend_pid() FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE", connection, transaction);
-            command.Parameters.Add(new() { Value = tenant });
-            command.Parameters.Add(new() { Value = sku });
-            return new RowLock(connection, transaction, (int)(await command.ExecuteScalarAsync())!, database);
-        }
-
-        /// <summary>Returns once the commit lane of the silo named <paramref name="siloName"/> waits on this lock.</summary>
-        public Task UntilWaitedOnAsync(string siloName) => Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(database,
-            "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)) AND application_name = $2",
-            pid, $"{siloName}/commit") > 0, "the commit lane waits on the held row");
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_released)
-            {
-                _released = true;
-                await transaction.CommitAsync();
-                await connection.DisposeAsync();
-            }
-        }
     }
 }
