@@ -11,7 +11,8 @@ public static class LedgerMetrics
 {
     public const string MeterName = "FurnitureOps.Ledger";
 
-    private static readonly Meter Meter = new(MeterName);
+    /// <summary>The write path's one meter; the commit pipeline's instruments are on it too.</summary>
+    internal static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Replays = Meter.CreateCounter<long>(
         "idempotent_replays", description: "Requests answered from a stored reply under their Idempotency-Key.");

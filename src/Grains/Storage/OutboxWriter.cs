@@ -20,8 +20,8 @@ public sealed class OutboxWriter(PostgresStorage storage)
             var rows = OutboxRows.NewSet();
             OutboxRows.Add(rows, new OutboxRow(eventId, tenantId, eventType, aggregateType, aggregateId, aggregateVersion,
                 LedgerJson.SerializeObject(payload), occurredAt, requestId));
-            await using var connection = await storage.DataSource.OpenConnectionAsync(token);
-            await using var batch = new Npgsql.NpgsqlBatch(connection) { BatchCommands = { OutboxRows.Insert(rows) } };
+            await using var batch = storage.DataSource.CreateBatch();
+            batch.BatchCommands.Add(OutboxRows.Insert(rows));
             await batch.ExecuteNonQueryAsync(token);
         }, cancellationToken);
 }

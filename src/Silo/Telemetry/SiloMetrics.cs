@@ -49,6 +49,6 @@ public static class SiloMetrics
         }
     }
 
-    public static void DeliveryAttempted(string subscriberKind, string outcome) => Deliveries.Add(1,
+    public static void DeliveryAttempted(string subscriberKind, string outcome, int deliveries = 1) => Deliveries.Add(deliveries,
         new KeyValuePair<string, object?>("subscriber_kind", subscriberKind), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -12,7 +12,7 @@ public static class CommitMetrics
     /// <summary>Traces of the commit pipeline: one <c>ledger.commit</c> span per shared transaction.</summary>
     public static readonly ActivitySource Source = new(LedgerMetrics.MeterName);
 
-    private static readonly Meter Meter = new(LedgerMetrics.MeterName);
+    private static Meter Meter => LedgerMetrics.Meter;
 
     private static readonly Counter<long> Transactions = Meter.CreateCounter<long>(
         "ledger_commit_transactions", description: "Shared transactions of the commit pipeline, by outcome (committed, retried: rolled back to commit without a conflicting grain, failed).");
