@@ -29,6 +29,10 @@ public sealed class TraceContinuityTests(ApiFixture api)
             var response = await client.PostJsonAsync("/v1/inventory", new { sku = "TRACED-1", name = "n", onHand = 1 });
 
             Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+
+            // The server span ends (and is exported) just after the response is written, so the client can be first.
+            await WaitUntilAsync(() => Snapshot(apiSpans).Any(span =>
+                span.Kind == ActivityKind.Server && Equals(span.GetTagItem("http.request_id"), requestId)));
             var httpSpan = Assert.Single(Snapshot(apiSpans), span =>
                 span.Kind == ActivityKind.Server && Equals(span.GetTagItem("http.request_id"), requestId));
             var trace = httpSpan.TraceId;
@@ -47,7 +51,7 @@ public sealed class TraceContinuityTests(ApiFixture api)
     // ToArray copies without the enumerator's modification check, so reading meanwhile cannot throw.
     private static Activity[] Snapshot(List<Activity> spans) => spans.ToArray();
 
-    // Spans are exported when they end, which for the silo's may be a moment after the HTTP response.
+    // Spans are exported when they end, which may be a moment after the HTTP response.
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
