@@ -80,11 +80,12 @@ public static class Program
         using var rowLock = new BaselineTarget(baseline, statements, clients);
         using var grains = await GrainTarget.ConnectAsync(service, connections.App, database, new NpgsqlConnectionStringBuilder(connections.Admin).Database!, statements);
         Target[] targets = [furnitureOps, grains, rowLock];
+        var cpu = await CpuClock.StartAsync(service.ProcessIds, admin);
 
         Console.Error.WriteLine("Warming up (JIT, connection pools)...");
         foreach (var target in targets)
         {
-            await new SpreadScenario().RunAsync(target, sampler, scale: 0.1, options.Bound);
+            await new SpreadScenario().RunAsync(target, sampler, cpu, scale: 0.1, options.Bound);
         }
 
         var rows = new List<ScenarioRow>();
@@ -93,7 +94,7 @@ public static class Program
             Console.Error.WriteLine($"{scenario.Name}: {scenario.Description}");
             foreach (var target in targets)
             {
-                rows.Add(await scenario.RunAsync(target, sampler, options.Scale, options.Bound));
+                rows.Add(await scenario.RunAsync(target, sampler, cpu, options.Scale, options.Bound));
             }
         }
 

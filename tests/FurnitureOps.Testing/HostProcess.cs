@@ -31,6 +31,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The operating system's id of the process (for reading its CPU time, sending it signals).</summary>
+    public int Id => _process.Id;
+
     /// <summary>
     /// Starts <c>dotnet {project}.dll</c> from <c>src/{folder}/bin/{configuration}/net10.0</c> with the given settings; the
     /// caller (a test or the bench tool) runs from <c>{tests or bench}/{project}/bin/{configuration}/net10.0</c>.

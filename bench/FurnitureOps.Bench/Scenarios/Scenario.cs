@@ -21,23 +21,28 @@ public abstract class Scenario(string name, string description, int clients, int
     /// <summary>Whether the effects land in the loyalty ledger rather than the stock ledger.</summary>
     protected virtual bool Loyalty => false;
 
-    /// <summary>Runs the scenario once against <paramref name="target"/>, counting its connections with <paramref name="connections"/>.</summary>
-    public async Task<ScenarioRow> RunAsync(Target target, ConnectionSampler connections, double scale, TimeSpan bound)
+    /// <summary>
+    /// Runs the scenario once against <paramref name="target"/>, counting its connections with <paramref name="connections"/>
+    /// and, where there is a <paramref name="cpu"/> clock, the CPU time the measured run cost.
+    /// </summary>
+    public async Task<ScenarioRow> RunAsync(Target target, ConnectionSampler connections, CpuClock? cpu, double scale, TimeSpan bound)
     {
         var tenant = $"bench-{Name}-{Guid.NewGuid():N}"[..40];
         var requests = await PrepareAsync(target, tenant, Math.Max(Clients, (int)(Requests * scale)));
         var statementsBefore = await target.WritePathStatementsAsync();
         var flushesBefore = await target.FlushTotalsAsync();
+        var cpuBefore = cpu?.Read();
 
         // Sampled over the measured run only (set-up's connections are still counted if its pools kept them open).
         var (load, peaks) = await connections.SampleWhileAsync(target, bound, () =>
             LoadRunner.RunAsync(target, $"{Name} → {target.Name}", tenant, requests, Clients, bound));
+        var cpuSpent = cpu is null || cpuBefore is null ? null : cpu.Read() - cpuBefore;
 
         var statements = await target.WritePathStatementsAsync() - statementsBefore;
         var flushes = flushesBefore is null ? null : await FlushesSinceAsync(target, flushesBefore, statements);
 
         var effects = await target.CountEffectsAsync(tenant, Loyalty);
-        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements, peaks);
+        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements, peaks, cpuSpent);
     }
 
     /// <summary>

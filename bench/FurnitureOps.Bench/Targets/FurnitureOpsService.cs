@@ -32,6 +32,9 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     public Uri ApiAddress { get; }
 
+    /// <summary>The silo's and the API's process ids, whose CPU time the bench reads (<see cref="CpuClock"/>).</summary>
+    public IReadOnlyList<int> ProcessIds => [_silo.Id, _api.Id];
+
     public string ClusterId { get; }
 
     public string SigningKey { get; }

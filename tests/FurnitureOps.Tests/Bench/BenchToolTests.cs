@@ -25,9 +25,10 @@ public sealed class BenchToolTests
         await using var baseline = await RowLockBaseline.StartAsync(server);
         using var target = new BaselineTarget(baseline, statements, maxConnections: 75);
         var sampler = new ConnectionSampler(admin);
+        var cpu = await CpuClock.StartAsync(serviceProcesses: [], admin);
 
-        var seed = await new SeedLoadScenario().RunAsync(target, sampler, scale: 0.1, TimeSpan.FromMinutes(1));
-        var replay = await new ReplayScenario().RunAsync(target, sampler, scale: 0.02, TimeSpan.FromMinutes(1));
+        var seed = await new SeedLoadScenario().RunAsync(target, sampler, cpu, scale: 0.1, TimeSpan.FromMinutes(1));
+        var replay = await new ReplayScenario().RunAsync(target, sampler, cpu, scale: 0.02, TimeSpan.FromMinutes(1));
 
         // seed-load at 0.1: 200 requests carrying 40 distinct keys, 5 times each.
         Assert.Equal(200, seed.Load.Completed);
@@ -41,6 +42,12 @@ public sealed class BenchToolTests
         Assert.InRange(seed.Connections.Peak(RowLockBaseline.ApplicationName), 1, seed.Clients);
         Assert.True(seed.Connections.Samples >= 2); // at least one before the run and one after
 
+        // CPU: the baseline has no service process; its server (in this process) and PostgreSQL did the work.
+        var perRequest = Assert.IsType<CpuTimes>(seed.CpuPerRequest);
+        Assert.Equal(TimeSpan.Zero, perRequest.Service);
+        Assert.True(perRequest.Postgres > TimeSpan.Zero, $"postgres {perRequest.Postgres}");
+        Assert.True(perRequest.Bench > TimeSpan.Zero, $"bench {perRequest.Bench}");
+
         // replay at 0.02: 100 sends of one committed sale (the first sale, made before the measured run, is its one effect).
         Assert.Equal(100, replay.Load.Completed);
         Assert.Equal(1, replay.Effects.Rows);
@@ -52,6 +59,7 @@ public sealed class BenchToolTests
         Assert.Contains("1/1 ok", table, StringComparison.Ordinal);
         Assert.Contains("conns", table, StringComparison.Ordinal);
         Assert.Contains("stmt/eff", table, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]*\r?$", table); // statements per effect, then the pool's peak
+        // Statements per effect, the pool's peak, then CPU µs per request: service + PostgreSQL + bench = total.
+        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]* +0\+[0-9]+\+[0-9]+=[0-9]+\r?$", table);
     }
 }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace FurnitureOps.Bench.Targets;
+
+/// <summary>CPU time spent so far by the service's processes, by PostgreSQL, and by the bench process itself.</summary>
+/// <param name="Service">The silo and API processes (zero work for the baseline, which runs inside the bench).</param>
+/// <param name="Postgres">The postmaster and every process it started, including those that have exited.</param>
+/// <param name="Bench">This process: the load generator, the baseline's HTTP server and the grains target's Orleans client.</param>
+public sealed record CpuTimes(TimeSpan Service, TimeSpan Postgres, TimeSpan Bench)
+{
+    public TimeSpan Total => Service + Postgres + Bench;
+
+    public static CpuTimes operator -(CpuTimes after, CpuTimes before) =>
+        new(after.Service - before.Service, after.Postgres - before.Postgres, after.Bench - before.Bench);
+}
+
+/// <summary>
+/// Reads CPU time from <c>/proc</c> so a run can say where its cycles went: on a machine where the load
+/// generator, PostgreSQL and the service share the cores, throughput is bounded by CPU per request, and
+/// comparing that per target explains a ratio that wall-clock figures only state. Linux only; elsewhere
+/// <see cref="Read"/> answers null and the table leaves the column empty.
+/// </summary>
+public sealed class CpuClock
+{
+    // USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux architecture .NET runs on.
+    private const double TicksPerSecond = 100;
+
+    private readonly IReadOnlyList<int> _service;
+    private readonly int _postmaster;
+
+    private CpuClock(IReadOnlyList<int> service, int postmaster)
+    {
+        _service = service;
+        _postmaster = postmaster;
+    }
+
+    /// <summary>A clock for <paramref name="serviceProcesses"/> and the PostgreSQL server <paramref name="admin"/> reaches (on this machine).</summary>
+    public static async Task<CpuClock?> StartAsync(IReadOnlyList<int> serviceProcesses, NpgsqlDataSource admin)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        // A backend's parent is the postmaster, which also collects the CPU time of the children it has reaped.
+        var backend = (int)(await admin.CreateCommand("SELECT pg_backend_pid()").ExecuteScalarAsync())!;
+        return Stat(backend) is { } stat ? new CpuClock(serviceProcesses, stat.Parent) : null;
+    }
+
+    public CpuTimes Read()
+    {
+        var service = _service.Sum(pid => Stat(pid)?.Own ?? 0);
+        var postgres = Stat(_postmaster) is { } postmaster ? postmaster.Own + postmaster.Children : 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && Stat(pid) is { } child && child.Parent == _postmaster)
+            {
+                postgres += child.Own;
+            }
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return new CpuTimes(Seconds(service), Seconds(postgres), self.TotalProcessorTime);
+    }
+
+    private static TimeSpan Seconds(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);
+
+    private sealed record ProcessStat(int Parent, long Own, long Children);
+
+    /// <summary>
+    /// Fields of <c>/proc/&lt;pid&gt;/stat</c> (proc(5)): after the command name in parentheses come state,
+    /// ppid, …, utime, stime, cutime, cstime (fields 4 and 14–17). Null when the process has gone.
+    /// </summary>
+    private static ProcessStat? Stat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // The command name may itself contain spaces and parentheses; it ends at the last ')'.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+        return new ProcessStat((int)Field(4), Field(14) + Field(15), Field(16) + Field(17));
+    }
+}
