@@ -80,7 +80,7 @@ public static class Program
         using var rowLock = new BaselineTarget(baseline, statements, clients);
         using var grains = await GrainTarget.ConnectAsync(service, connections.App, database, new NpgsqlConnectionStringBuilder(connections.Admin).Database!, statements);
         Target[] targets = [furnitureOps, grains, rowLock];
-        var cpu = await CpuClock.StartAsync(service.ProcessIds, admin);
+        var cpu = await CpuClock.StartAsync(service.SiloProcessId, service.ApiProcessId, admin);
 
         Console.Error.WriteLine("Warming up (JIT, connection pools)...");
         foreach (var target in targets)

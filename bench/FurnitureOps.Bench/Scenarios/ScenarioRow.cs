@@ -17,9 +17,7 @@ public sealed record ScenarioRow(
     CpuTimes? Cpu)
 {
     /// <summary>CPU time per answered request, by where it was spent (null without a CPU clock or an answer).</summary>
-    public CpuTimes? CpuPerRequest => Cpu is { } cpu && Load.Completed > 0
-        ? new CpuTimes(cpu.Service / Load.Completed, cpu.Postgres / Load.Completed, cpu.Bench / Load.Completed)
-        : null;
+    public CpuTimes? CpuPerRequest => Cpu is { } cpu && Load.Completed > 0 ? cpu.Per(Load.Completed) : null;
 
     /// <summary>
     /// Write-path statements the run made per ledger row the tenant holds (null without a row): below 1 when

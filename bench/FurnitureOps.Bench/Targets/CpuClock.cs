@@ -5,15 +5,18 @@ using Npgsql;
 namespace FurnitureOps.Bench.Targets;
 
 /// <summary>CPU time spent so far by the service's processes, by PostgreSQL, and by the bench process itself.</summary>
-/// <param name="Service">The silo and API processes (zero work for the baseline, which runs inside the bench).</param>
+/// <param name="Silo">The silo process (it idles through the baseline's runs: the baseline runs inside the bench).</param>
+/// <param name="Api">The API process.</param>
 /// <param name="Postgres">The postmaster and every process it started, including those that have exited.</param>
 /// <param name="Bench">This process: the load generator, the baseline's HTTP server and the grains target's Orleans client.</param>
-public sealed record CpuTimes(TimeSpan Service, TimeSpan Postgres, TimeSpan Bench)
+public sealed record CpuTimes(TimeSpan Silo, TimeSpan Api, TimeSpan Postgres, TimeSpan Bench)
 {
-    public TimeSpan Total => Service + Postgres + Bench;
+    public TimeSpan Total => Silo + Api + Postgres + Bench;
+
+    public CpuTimes Per(int requests) => new(Silo / requests, Api / requests, Postgres / requests, Bench / requests);
 
     public static CpuTimes operator -(CpuTimes after, CpuTimes before) =>
-        new(after.Service - before.Service, after.Postgres - before.Postgres, after.Bench - before.Bench);
+        new(after.Silo - before.Silo, after.Api - before.Api, after.Postgres - before.Postgres, after.Bench - before.Bench);
 }
 
 /// <summary>
@@ -27,17 +30,22 @@ public sealed class CpuClock
     // USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux architecture .NET runs on.
     private const double TicksPerSecond = 100;
 
-    private readonly IReadOnlyList<int> _service;
+    private readonly int? _silo;
+    private readonly int? _api;
     private readonly int _postmaster;
 
-    private CpuClock(IReadOnlyList<int> service, int postmaster)
+    private CpuClock(int? silo, int? api, int postmaster)
     {
-        _service = service;
+        _silo = silo;
+        _api = api;
         _postmaster = postmaster;
     }
 
-    /// <summary>A clock for <paramref name="serviceProcesses"/> and the PostgreSQL server <paramref name="admin"/> reaches (on this machine).</summary>
-    public static async Task<CpuClock?> StartAsync(IReadOnlyList<int> serviceProcesses, NpgsqlDataSource admin)
+    /// <summary>
+    /// A clock for the <paramref name="silo"/> and <paramref name="api"/> processes (where there are any) and the
+    /// PostgreSQL server <paramref name="admin"/> reaches, which must run on this machine.
+    /// </summary>
+    public static async Task<CpuClock?> StartAsync(int? silo, int? api, NpgsqlDataSource admin)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -46,12 +54,12 @@ public sealed class CpuClock
 
         // A backend's parent is the postmaster, which also collects the CPU time of the children it has reaped.
         var backend = (int)(await admin.CreateCommand("SELECT pg_backend_pid()").ExecuteScalarAsync())!;
-        return Stat(backend) is { } stat ? new CpuClock(serviceProcesses, stat.Parent) : null;
+        return Stat(backend) is { } stat ? new CpuClock(silo, api, stat.Parent) : null;
     }
 
     public CpuTimes Read()
     {
-        var service = _service.Sum(pid => Stat(pid)?.Own ?? 0);
+        long Own(int? pid) => pid is { } id ? Stat(id)?.Own ?? 0 : 0;
         var postgres = Stat(_postmaster) is { } postmaster ? postmaster.Own + postmaster.Children : 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -62,7 +70,7 @@ public sealed class CpuClock
         }
 
         using var self = Process.GetCurrentProcess();
-        return new CpuTimes(Seconds(service), Seconds(postgres), self.TotalProcessorTime);
+        return new CpuTimes(Seconds(Own(_silo)), Seconds(Own(_api)), Seconds(postgres), self.TotalProcessorTime);
     }
 
     private static TimeSpan Seconds(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);

@@ -32,8 +32,11 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     public Uri ApiAddress { get; }
 
-    /// <summary>The silo's and the API's process ids, whose CPU time the bench reads (<see cref="CpuClock"/>).</summary>
-    public IReadOnlyList<int> ProcessIds => [_silo.Id, _api.Id];
+    /// <summary>The silo's process id, whose CPU time the bench reads (<see cref="CpuClock"/>).</summary>
+    public int SiloProcessId => _silo.Id;
+
+    /// <summary>The API's process id.</summary>
+    public int ApiProcessId => _api.Id;
 
     public string ClusterId { get; }
 

@@ -25,7 +25,7 @@ public sealed class BenchToolTests
         await using var baseline = await RowLockBaseline.StartAsync(server);
         using var target = new BaselineTarget(baseline, statements, maxConnections: 75);
         var sampler = new ConnectionSampler(admin);
-        var cpu = await CpuClock.StartAsync(serviceProcesses: [], admin);
+        var cpu = await CpuClock.StartAsync(silo: null, api: null, admin);
 
         var seed = await new SeedLoadScenario().RunAsync(target, sampler, cpu, scale: 0.1, TimeSpan.FromMinutes(1));
         var replay = await new ReplayScenario().RunAsync(target, sampler, cpu, scale: 0.02, TimeSpan.FromMinutes(1));
@@ -44,7 +44,7 @@ public sealed class BenchToolTests
 
         // CPU: the baseline has no service process; its server (in this process) and PostgreSQL did the work.
         var perRequest = Assert.IsType<CpuTimes>(seed.CpuPerRequest);
-        Assert.Equal(TimeSpan.Zero, perRequest.Service);
+        Assert.Equal((TimeSpan.Zero, TimeSpan.Zero), (perRequest.Silo, perRequest.Api));
         Assert.True(perRequest.Postgres > TimeSpan.Zero, $"postgres {perRequest.Postgres}");
         Assert.True(perRequest.Bench > TimeSpan.Zero, $"bench {perRequest.Bench}");
 
@@ -59,7 +59,7 @@ public sealed class BenchToolTests
         Assert.Contains("1/1 ok", table, StringComparison.Ordinal);
         Assert.Contains("conns", table, StringComparison.Ordinal);
         Assert.Contains("stmt/eff", table, StringComparison.Ordinal);
-        // Statements per effect, the pool's peak, then CPU µs per request: service + PostgreSQL + bench = total.
-        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]* +0\+[0-9]+\+[0-9]+=[0-9]+\r?$", table);
+        // Statements per effect, the pool's peak, then CPU µs per request: silo + API + PostgreSQL + bench = total.
+        Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]* +0\+0\+[0-9]+\+[0-9]+=[0-9]+\r?$", table);
     }
 }
