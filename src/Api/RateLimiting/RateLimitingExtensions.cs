@@ -7,6 +7,7 @@ using FurnitureOps.Api.Loyalty;
 using FurnitureOps.Grains.Interfaces.Security;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FurnitureOps.Api.RateLimiting;
@@ -24,6 +25,7 @@ public static class RateLimitingExtensions
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((forwarded, limits) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -85,8 +87,9 @@ public static class RateLimitingExtensions
         HttpContext context, string policy, string key, RateLimitBudget budget, RateLimitOptions limits)
     {
         var rule = new RateLimitRule(budget.PermitLimit, budget.Window, limits.MaxPenalty, limits.StrikeDecay);
-        var grains = context.RequestServices.GetRequiredService<IClusterClient>();
-        var http = context.RequestServices.GetRequiredService<IHttpContextAccessor>();
-        return RateLimitPartition.Get($"{key}|{budget.PermitLimit}/{budget.Window}", _ => new GrainRateLimiter(grains, http, policy, key, rule));
+        var services = context.RequestServices;
+        return RateLimitPartition.Get($"{key}|{budget.PermitLimit}/{budget.Window}", _ => new GrainRateLimiter(
+            services.GetRequiredService<IClusterClient>().GetGrain<IRateLimitGrain>(key),
+            services.GetRequiredService<IHttpContextAccessor>(), services.GetRequiredService<TimeProvider>(), policy, rule));
     }
 }

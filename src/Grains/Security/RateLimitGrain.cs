@@ -13,8 +13,11 @@ public sealed class RateLimitGrain(GrainClock clock) : Grain, IRateLimitGrain
     private int _strikes;
     private DateTimeOffset _penaltyUntil;
 
-    public Task<RateLimitDecision> AcquireAsync(RateLimitRule rule)
+    public Task<RateLimitDecision> AcquireAsync(RateLimitRule rule) => TakeAsync(rule, permits: 1);
+
+    public Task<RateLimitDecision> TakeAsync(RateLimitRule rule, int permits)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(permits, 1);
         var now = clock.Time.GetUtcNow();
         var perSecond = rule.PermitLimit / rule.Window.TotalSeconds;
         Refill(rule, now, perSecond);
@@ -27,8 +30,9 @@ public sealed class RateLimitGrain(GrainClock clock) : Grain, IRateLimitGrain
 
         if (_tokens >= 1)
         {
-            _tokens -= 1;
-            return Task.FromResult(new RateLimitDecision(true, rule.PermitLimit, (int)_tokens, UntilFull(rule, perSecond), TimeSpan.Zero, _strikes));
+            var granted = (int)Math.Min(permits, Math.Floor(_tokens));
+            _tokens -= granted;
+            return Task.FromResult(new RateLimitDecision(true, rule.PermitLimit, (int)_tokens, UntilFull(rule, perSecond), TimeSpan.Zero, _strikes, granted));
         }
 
         // Hitting the limit again after a penalty is what earns the next, doubled, penalty.
@@ -61,7 +65,7 @@ public sealed class RateLimitGrain(GrainClock clock) : Grain, IRateLimitGrain
     }
 
     private RateLimitDecision Refused(RateLimitRule rule, double perSecond, TimeSpan retryAfter) =>
-        new(false, rule.PermitLimit, 0, UntilFull(rule, perSecond), retryAfter, _strikes);
+        new(false, rule.PermitLimit, 0, UntilFull(rule, perSecond), retryAfter, _strikes, Granted: 0);
 
     private TimeSpan UntilFull(RateLimitRule rule, double perSecond) =>
         TimeSpan.FromSeconds(Math.Max(0, rule.PermitLimit - _tokens) / perSecond);

@@ -25,6 +25,17 @@ public sealed class RateLimitGrainTests(GrainClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ABlockTakesWhatIsLeftUpToTheAskAndAnEmptyBucketRefusesIt()
+    {
+        var block = await _bucket.TakeAsync(Rule, permits: 5);
+        var empty = await _bucket.TakeAsync(Rule, permits: 5);
+
+        Assert.Equal((true, 2, 0), (block.Allowed, block.Granted, block.Remaining)); // only 2 in the bucket
+        Assert.Equal((false, 0), (empty.Allowed, empty.Granted));
+        Assert.Equal(TimeSpan.FromSeconds(5), empty.RetryAfter);
+    }
+
+    [Fact]
     public async Task PenaltyDoublesForAKeyThatKeepsHittingTheLimitAndDecaysAfterGoodBehaviour()
     {
         var penalties = new List<TimeSpan>();

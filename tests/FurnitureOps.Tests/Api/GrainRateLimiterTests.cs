@@ -1,0 +1,101 @@
+using FurnitureOps.Api.RateLimiting;
+using FurnitureOps.Grains.Interfaces.Security;
+using FurnitureOps.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FurnitureOps.Tests.Api;
+
+/// <summary>
+/// The API's limiter takes permits from the key's grain a block at a time and spends the rest locally: fewer
+/// grain calls, never more admitted than the budget, exact for small budgets. Against the test cluster's real
+/// rate-limit grains (whose clock stands still unless a test moves it, so buckets do not refill meanwhile).
+/// </summary>
+[Collection(GrainClusterDefinition.Name)]
+public sealed class GrainRateLimiterTests(GrainClusterFixture cluster)
+{
+    private static readonly RateLimitRule SixHundredPerMinute = new(600, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5));
+
+    private readonly FakeTimeProvider _apiTime = new();
+
+    [Fact]
+    public async Task ABlockIsTakenOnceThenSpentLocallyUntilItRunsOut()
+    {
+        var (limiter, bucket, http) = Limiter(SixHundredPerMinute);
+
+        var asked = await limiter.AcquireAsync();
+        var local = Enumerable.Range(0, 5).Select(_ => limiter.AttemptAcquire()).ToList();
+        var afterBlock = limiter.AttemptAcquire();
+
+        Assert.True(asked.IsAcquired);
+        Assert.All(local, lease => Assert.True(lease.IsAcquired));
+        Assert.False(afterBlock.IsAcquired); // the block of 6 (1 % of 600) is spent: the next request asks the grain
+        Assert.Equal(599 - 5, Reported(http).Remaining); // the grain's 594 plus none left here
+
+        // The grain gave out exactly one block: a direct request sees 600 − 6 − 1 left.
+        Assert.Equal(593, (await bucket.AcquireAsync(SixHundredPerMinute)).Remaining);
+    }
+
+    [Fact]
+    public async Task UnspentPermitsAreDroppedOnceTheBucketWouldHaveRefilledThem()
+    {
+        var (limiter, _, _) = Limiter(SixHundredPerMinute);
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+
+        _apiTime.Advance(GrainRateLimiter.ReserveLifetime(SixHundredPerMinute)); // 0.6 s
+
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+    }
+
+    [Fact]
+    public async Task SmallBudgetsAreExactEveryRequestAsksTheGrain()
+    {
+        var twenty = SixHundredPerMinute with { PermitLimit = 20 };
+        var (limiter, bucket, _) = Limiter(twenty);
+
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        Assert.Equal(18, (await bucket.AcquireAsync(twenty)).Remaining);
+    }
+
+    [Fact]
+    public async Task TwoInstancesRacingNeverAdmitMoreThanTheBudget()
+    {
+        var budget = SixHundredPerMinute with { PermitLimit = 300 }; // blocks of 3
+        var key = $"test:{Guid.NewGuid():N}";
+        var instances = new[] { Limiter(budget, key).Limiter, Limiter(budget, key).Limiter };
+        using var start = new Barrier(instances.Length);
+
+        // Each instance sends 300 requests from 8 callers at once: 600 requests for a budget of 300.
+        var admitted = await Task.WhenAll(instances.Select(limiter => Task.Run(async () =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(10));
+            var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                var allowed = 0;
+                for (var i = 0; i < 300 / 8 + 1; i++)
+                {
+                    using var lease = limiter.AttemptAcquire() is { IsAcquired: true } local ? local : await limiter.AcquireAsync();
+                    allowed += lease.IsAcquired ? 1 : 0;
+                }
+
+                return allowed;
+            })));
+            return counts.Sum();
+        })));
+
+        // Nothing beyond the budget; at most one block per instance left unspent (held, not admitted).
+        Assert.InRange(admitted.Sum(), 300 - 2 * GrainRateLimiter.BlockSize(budget), 300);
+    }
+
+    private (GrainRateLimiter Limiter, IRateLimitGrain Bucket, HttpContextAccessor Http) Limiter(RateLimitRule rule, string? key = null)
+    {
+        var bucket = cluster.Client.GetGrain<IRateLimitGrain>(key ?? $"test:{Guid.NewGuid():N}");
+        var http = new HttpContextAccessor { HttpContext = new DefaultHttpContext() };
+        return (new GrainRateLimiter(bucket, http, _apiTime, "authenticated", rule), bucket, http);
+    }
+
+    private static RateLimitDecision Reported(HttpContextAccessor http) =>
+        Assert.IsType<RateLimitDecision>(http.HttpContext!.Items[GrainRateLimiter.DecisionItem]);
+}
