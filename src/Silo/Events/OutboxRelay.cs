@@ -8,9 +8,10 @@ namespace FurnitureOps.Silo.Events;
 
 /// <summary>
 /// Publishes outbox rows: in one transaction it takes the oldest unpublished rows, gives each the next feed
-/// position, fans it out into one <c>event_deliveries</c> row per matching subscriber (webhook subscriptions of
-/// the event's tenant, internal consumers) and marks it delivered. Nothing is sent from here — the dispatcher
-/// does that — so a crash at any point rolls the whole batch back and the next round publishes it again.
+/// position, applies them to the internal consumers (<see cref="ConsumeAsync"/>), fans them out into one
+/// <c>event_deliveries</c> row per matching webhook subscription of the event's tenant, and marks them
+/// delivered. Nothing is sent from here — the dispatcher does that — so a crash at any point rolls the whole
+/// batch back, the consumers' writes with it, and the next round publishes it again.
 /// </summary>
 /// <remarks>
 /// Every silo runs a relay, but only one publishes at a time (a transaction-scoped advisory lock): feed
@@ -27,8 +28,7 @@ public sealed partial class OutboxRelay(
     /// <summary>Arbitrary, fixed: the advisory lock key that makes publication single-file across silos.</summary>
     private const long PublisherLock = 0x466F_5265_6C61_7931; // "FoRelay1"
 
-    private readonly string[] _consumerNames = consumers.Select(consumer => consumer.Name).ToArray();
-    private readonly string[] _consumerPrefixes = consumers.Select(consumer => consumer.TypePrefix).ToArray();
+    private readonly IReadOnlyList<IEventConsumer> _consumers = [.. consumers];
 
     /// <summary>Publishes one batch; returns how many rows it published (0 if another silo holds the lock).</summary>
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
@@ -42,11 +42,14 @@ public sealed partial class OutboxRelay(
 
         var rows = await ReadDueAsync(connection, transaction, cancellationToken);
         var judged = rows.Select(row => (Row: row, Problem: Malformed(row.Payload))).ToList();
-        var publishable = judged.Where(row => row.Problem is null).Select(row => row.Row.Id).ToArray();
-        if (publishable.Length > 0)
+        var publishable = judged.Where(row => row.Problem is null).Select(row => row.Row).ToList();
+        if (publishable.Count > 0)
         {
-            await PositionAsync(connection, transaction, publishable, cancellationToken);
-            await FanOutAsync(connection, transaction, publishable, cancellationToken);
+            var ids = publishable.Select(row => row.Id).ToArray();
+            var positions = await PositionAsync(connection, transaction, ids, cancellationToken);
+            var published = publishable.Select(row => row.Published(positions[row.Id])).ToList();
+            var unapplied = await ConsumeAsync(published, connection, transaction, cancellationToken);
+            await FanOutAsync(connection, transaction, ids, unapplied, cancellationToken);
         }
 
         foreach (var (row, problem) in judged.Where(row => row.Problem is not null))
@@ -55,7 +58,7 @@ public sealed partial class OutboxRelay(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        SiloMetrics.EventsPublished(publishable.Length);
+        SiloMetrics.EventsPublished(publishable.Count);
         return rows.Count;
     }
 
@@ -73,7 +76,8 @@ public sealed partial class OutboxRelay(
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT id, payload::text, publish_attempts
+            SELECT id, payload::text, publish_attempts,
+                   event_id, event_type, tenant_id, occurred_at, request_id, aggregate_type, aggregate_id, aggregate_version
             FROM outbox
             WHERE delivered_at IS NULL AND dead_lettered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
             ORDER BY id
@@ -85,14 +89,17 @@ public sealed partial class OutboxRelay(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetGuid(3), reader.GetString(4),
+                reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
+                reader.GetInt64(10)));
         }
 
         return rows;
     }
 
     // Positions continue from the highest given so far; safe because only the lock holder assigns them.
-    private static async Task PositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, long>> PositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -101,12 +108,25 @@ public sealed partial class OutboxRelay(
             FROM unnest($1::bigint[]) WITH ORDINALITY AS batch (id, ordinal),
                  (SELECT coalesce(max(feed_position), 0) AS position FROM outbox) AS base
             WHERE o.id = batch.id
+            RETURNING o.id, o.feed_position
             """, connection, transaction);
         command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var positions = new Dictionary<long, long>(ids.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            positions[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return positions;
     }
 
-    private async Task FanOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// One delivery per matching webhook subscription, and per matching consumer in <paramref name="consumers"/>
+    /// (those that could not apply the batch on publication: the dispatcher retries them).
+    /// </summary>
+    private static async Task FanOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids,
+        IReadOnlyList<IEventConsumer> consumers, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -127,8 +147,8 @@ public sealed partial class OutboxRelay(
             ON CONFLICT (outbox_id, subscriber) DO NOTHING
             """, connection, transaction);
         command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = _consumerNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = _consumerPrefixes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = consumers.Select(consumer => consumer.Name).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = consumers.Select(consumer => consumer.TypePrefix).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -167,7 +187,13 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    private sealed record OutboxRow(long Id, string Payload, int Attempts);
+    private sealed record OutboxRow(
+        long Id, string Payload, int Attempts, Guid EventId, string Type, string TenantId, DateTimeOffset OccurredAt, string RequestId,
+        string AggregateType, string AggregateId, long AggregateVersion)
+    {
+        public PublishedEvent Published(long position) =>
+            new(position, EventId, Type, TenantId, OccurredAt, RequestId, AggregateType, AggregateId, AggregateVersion, Payload);
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {OutboxId} cannot be published (attempt {Attempts}, dead-lettered: {DeadLettered}): {Reason}")]
     private static partial void LogMalformed(ILogger logger, long outboxId, int attempts, bool deadLettered, string reason);

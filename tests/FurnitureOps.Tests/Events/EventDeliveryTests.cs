@@ -7,7 +7,8 @@ namespace FurnitureOps.Tests.Events;
 
 /// <summary>
 /// The relay and dispatcher of the fixture's silo, end to end: the pull feed, signed webhooks that fail before
-/// they succeed, dead letters, and the low-stock consumer applying each event exactly once.
+/// they succeed, dead letters, and the low-stock consumer applying each event exactly once (at publication, or through
+/// deliveries when it failed there).
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class EventDeliveryTests(ApiFixture api)
@@ -117,7 +118,7 @@ public sealed class EventDeliveryTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task TheLowStockConsumerAppliesEachEventOnceEvenWhenDeliveredAgain()
+    public async Task TheLowStockConsumerAppliesEventsInThePublishingTransactionWithoutDeliveries()
     {
         await CreateSkuAsync(10);
         var reorder = await Client.SendJsonAsync(HttpMethod.Put, $"/v1/stock-alerts/{_sku}", new { reorderPoint = 5 }, null);
@@ -130,27 +131,70 @@ public sealed class EventDeliveryTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{_sku}/receipts", new { quantity = 10 })).StatusCode);
         await SellAsync(9); // 13, then 4 (alert)
 
-        var events = await EventIdsAsync();
-        Assert.Equal(6, events.Count);
-        await Poll.UntilAsync(async () => await ProcessedAsync() == 6, "the consumer processed every event");
-        Assert.Equal(2, await AlertsAsync());
+        Assert.Equal(6, (await EventIdsAsync()).Count);
+        await Poll.UntilAsync(async () => await PublishedAsync() == 6, "the relay published every event");
 
-        // Deliver every event to the consumer again, on purpose.
-        await LedgerRows.ExecuteAsync(api.Database, $"""
-            UPDATE event_deliveries d SET status = 'pending', next_attempt_at = now()
-            FROM outbox o WHERE o.id = d.outbox_id AND o.tenant_id = '{_tenant}' AND d.subscriber = 'consumer:low-stock'
-            """);
-        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(api.Database,
-            """
-            SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id
-            WHERE o.tenant_id = $1 AND d.subscriber = 'consumer:low-stock' AND d.status = 'delivered' AND d.attempts = 2
-            """, _tenant) == 6, "every event was delivered a second time");
-
-        Assert.Equal(6, await ProcessedAsync());
+        // Applied as they were published: the alerts are there, and no delivery or dedupe record was written for them.
         Assert.Equal(2, await AlertsAsync());
+        Assert.Equal(0, await ConsumerDeliveriesAsync());
+        Assert.Equal(0, await ProcessedAsync());
         var low = (await (await Client.GetAsync("/v1/stock-alerts?lowOnly=true")).JsonAsync()).GetProperty("skus").EnumerateArray().Single();
         Assert.Equal((_sku, 4L, 5L, true), (low.GetProperty("sku").GetString(), low.GetProperty("onHand").GetInt64(),
             low.GetProperty("reorderPoint").GetInt64(), low.GetProperty("low").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task AConsumerFailingAtPublicationGetsDeliveriesThatApplyOnceEvenWhenDeliveredAgain()
+    {
+        await CreateSkuAsync(10);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendJsonAsync(HttpMethod.Put, $"/v1/stock-alerts/{_sku}", new { reorderPoint = 5 }, null)).StatusCode);
+        await Poll.UntilAsync(async () => await PublishedAsync() == 1, "the creation was published");
+
+        // The projection fails for this tenant while the flag table exists (other tests' tenants are untouched).
+        var flag = $"fail_{Guid.NewGuid():N}";
+        await LedgerRows.ExecuteAsync(api.Database, $$"""
+            CREATE TABLE {{flag}} ();
+            CREATE FUNCTION {{flag}}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.tenant_id = '{{_tenant}}' AND to_regclass('{{flag}}') IS NOT NULL THEN
+                    RAISE EXCEPTION 'injected projection failure';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {{flag}} BEFORE INSERT OR UPDATE ON stock_levels FOR EACH ROW EXECUTE FUNCTION {{flag}}();
+            """);
+        try
+        {
+            foreach (var quantity in new[] { 3, 3, 1 })
+            {
+                await SellAsync(quantity); // 7, 4 (alert), 3
+            }
+
+            // Publication went on without the consumer: the events are in the feed, and the consumer has deliveries.
+            await Poll.UntilAsync(async () => await PublishedAsync() == 4, "the relay published the sales");
+            await Poll.UntilAsync(async () => await ConsumerDeliveriesAsync("pending") == 3, "the sales became deliveries for the consumer");
+            Assert.Equal(0, await AlertsAsync());
+
+            await LedgerRows.ExecuteAsync(api.Database, $"DROP TABLE {flag}");
+            await Poll.UntilAsync(async () => await ConsumerDeliveriesAsync("delivered") == 3, "the dispatcher applied them once the failure was gone");
+            Assert.Equal((3L, 1L), (await ProcessedAsync(), await AlertsAsync()));
+
+            // Deliver them again, on purpose: the dedupe records keep them from applying twice.
+            await LedgerRows.ExecuteAsync(api.Database, $"""
+                UPDATE event_deliveries d SET status = 'pending', next_attempt_at = now()
+                FROM outbox o WHERE o.id = d.outbox_id AND o.tenant_id = '{_tenant}' AND d.subscriber = 'consumer:low-stock'
+                """);
+            await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(api.Database,
+                """
+                SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id
+                WHERE o.tenant_id = $1 AND d.subscriber = 'consumer:low-stock' AND d.status = 'delivered' AND d.attempts >= 2
+                """, _tenant) == 3, "every delivery was made a second time");
+            Assert.Equal((3L, 1L), (await ProcessedAsync(), await AlertsAsync()));
+        }
+        finally
+        {
+            await LedgerRows.ExecuteAsync(api.Database, $"DROP TRIGGER IF EXISTS {flag} ON stock_levels; DROP FUNCTION IF EXISTS {flag}(); DROP TABLE IF EXISTS {flag}");
+        }
     }
 
     [Fact]
@@ -203,6 +247,15 @@ public sealed class EventDeliveryTests(ApiFixture api)
     private Task<long> DeliveriesAsync(string status) => LedgerRows.ScalarAsync(api.Database,
         "SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE o.tenant_id = $1 AND d.status = $2 AND d.subscriber LIKE 'webhook:%'",
         _tenant, status);
+
+    private Task<long> PublishedAsync() => LedgerRows.ScalarAsync(api.Database,
+        "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND delivered_at IS NOT NULL", _tenant);
+
+    private Task<long> ConsumerDeliveriesAsync(string? status = null) => LedgerRows.ScalarAsync(api.Database,
+        """
+        SELECT count(*) FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id
+        WHERE o.tenant_id = $1 AND d.subscriber = 'consumer:low-stock' AND ($2::text IS NULL OR d.status = $2)
+        """, _tenant, (object?)status ?? DBNull.Value);
 
     private Task<long> ProcessedAsync() => LedgerRows.ScalarAsync(api.Database,
         "SELECT count(*) FROM processed_events p JOIN outbox o ON o.event_id = p.event_id WHERE o.tenant_id = $1 AND p.consumer = 'low-stock'", _tenant);
