@@ -15,6 +15,9 @@ public abstract class Scenario(string name, string description, int clients, int
 
     public int Clients { get; } = clients;
 
+    /// <summary>The longest a run waits for the one before it to stop using CPU (<see cref="CpuClock.WaitUntilQuietAsync"/>).</summary>
+    private static readonly TimeSpan QuietBound = TimeSpan.FromSeconds(30);
+
     /// <summary>Requests per target at scale 1.</summary>
     public int Requests { get; } = requests;
 
@@ -29,6 +32,11 @@ public abstract class Scenario(string name, string description, int clients, int
     {
         var tenant = $"bench-{Name}-{Guid.NewGuid():N}"[..40];
         var requests = await PrepareAsync(target, tenant, Math.Max(Clients, (int)(Requests * scale)));
+        if (cpu is not null && !await cpu.WaitUntilQuietAsync(QuietBound))
+        {
+            Console.Error.WriteLine($"  ({Name} → {target.Name}: still busy after {QuietBound.TotalSeconds:F0} s; measuring anyway)");
+        }
+
         var statementsBefore = await target.WritePathStatementsAsync();
         var flushesBefore = await target.FlushTotalsAsync();
         var cpuBefore = cpu?.Read();

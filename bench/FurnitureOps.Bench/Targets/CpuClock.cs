@@ -57,6 +57,35 @@ public sealed class CpuClock
         return Stat(backend) is { } stat ? new CpuClock(silo, api, stat.Parent) : null;
     }
 
+    /// <summary>Busy below this share of one core over <see cref="QuietWindow"/>: nothing left over from earlier work.</summary>
+    public const double QuietShare = 0.15;
+
+    public static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Waits until the machine's parts of the benchmark are quiet together, so a run does not pay for what the
+    /// one before it left: the relay draining its events, tiered compilation still re-compiling hot methods in
+    /// the background. Gives up after <paramref name="bound"/> and says so (false).
+    /// </summary>
+    public async Task<bool> WaitUntilQuietAsync(TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        var before = Read();
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(QuietWindow);
+            var after = Read();
+            if ((after - before).Total < QuietWindow * QuietShare)
+            {
+                return true;
+            }
+
+            before = after;
+        }
+
+        return false;
+    }
+
     public CpuTimes Read()
     {
         long Own(int? pid) => pid is { } id ? Stat(id)?.Own ?? 0 : 0;
