@@ -48,6 +48,13 @@ public static class RateLimitingExtensions
             });
             options.AddPolicy(ManualRewards, context =>
             {
+                // A caller without valid credentials has no staff budget to draw on: the global limiter has
+                // already counted it by address, and authorization turns it away with 401.
+                if (context.User.Identity?.IsAuthenticated != true)
+                {
+                    return RateLimitPartition.GetNoLimiter("unauthenticated");
+                }
+
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<LoyaltyApiOptions>>().Value.ManualRewardsPerMinute;
                 return Partition(context, "manual_rewards", $"rewards:{context.User.Tenant()}/{context.User.Actor()}",
