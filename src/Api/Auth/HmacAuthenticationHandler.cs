@@ -62,8 +62,10 @@ public sealed class HmacAuthenticationHandler(
             return Fail(ProblemCodes.SignatureInvalid, "The signature does not match the request.");
         }
 
-        // Checked after the signature, so nobody can fill the replay table with made-up signatures.
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds) + options.AllowedSkew;
+        // Checked after the signature, so nobody can fill the replay table with made-up signatures. The record
+        // outlives the window by a second skew: it is written on this API's clock but purged on a silo's, and a
+        // silo whose clock runs ahead by up to the skew must not forget it while this API still accepts it.
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds) + 2 * options.AllowedSkew;
         if (!await cluster.GetGrain<IReplayGuardGrain>(0).TryFirstUseAsync(SHA256.HashData(signature), keyId, expiresAt))
         {
             return Fail(ProblemCodes.SignatureReplayed, "This signature was already used; sign each request anew.");

@@ -76,6 +76,23 @@ public sealed class HmacTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AUsedSignatureIsRememberedForTwiceTheSkewPastItsTimestamp()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var request = Signed(HttpMethod.Post, "/v1/inventory", CreateBody, at: at);
+        var signature = Convert.FromBase64String(request.Headers.GetValues(HmacSignature.SignatureHeader).Single());
+
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(request)).StatusCode);
+
+        // The API accepts timestamps up to 5 minutes old on its clock; the silo that purges the record may run
+        // up to 5 minutes ahead of it. So the record must last until timestamp + 10 minutes.
+        var remembered = await LedgerRows.ScalarAsync(api.Database,
+            "SELECT extract(epoch FROM expires_at)::bigint FROM used_signatures WHERE signature_sha256 = $1",
+            System.Security.Cryptography.SHA256.HashData(signature));
+        Assert.Equal(at.ToUnixTimeSeconds() + (long)TimeSpan.FromMinutes(10).TotalSeconds, remembered);
+    }
+
+    [Fact]
     public async Task KeyWithoutTheScopeIs403()
     {
         var response = await SendAsync(Signed(HttpMethod.Post, "/v1/inventory", CreateBody, keyId: "reader-1"));
