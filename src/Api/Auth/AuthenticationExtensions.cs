@@ -55,6 +55,16 @@ public static class AuthenticationExtensions
         {
             options.Authority = auth.Authority;
             options.Audience = auth.Audience;
+            options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+
+            // The authority's discovery document names its issuer, and that is the only one accepted (unless an
+            // issuer was configured on purpose): the development issuer must not stay valid in production.
+            options.TokenValidationParameters.ValidIssuer = auth.Issuer == AuthOptions.DevelopmentIssuer ? null : auth.Issuer;
+            if (auth.AcceptDevelopmentTokens)
+            {
+                options.TokenValidationParameters.ValidIssuers = [AuthOptions.DevelopmentIssuer];
+                options.TokenValidationParameters.IssuerSigningKey = DevTokens.SigningKey(auth.SigningKey!);
+            }
         }
         else if (auth.SigningKey is not null)
         {
