@@ -85,6 +85,25 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
     }
 
     [Fact]
+    public async Task ARetryThatSpellsANumberDifferentlyIsTheSameEvent()
+    {
+        var sku = await CreateSkuAsync(10);
+        string Body(string amount) =>
+            "{\"source\":\"till-1\",\"type\":\"sale\",\"occurredAt\":\"2026-11-20T10:00:00Z\"," +
+            $"\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}],\"amount\":{amount}}}";
+
+        // A till that re-serialises on retry: 120 becomes 120.0, or 1.2e2.
+        var first = await PostRawAsync(Body("120"), key: null);
+        var keylessRetry = await PostRawAsync(Body("120.0"), key: null);
+        var keyed = await PostRawAsync(Body("120"), key: "receipt-120");
+        var keyedRetry = await PostRawAsync(Body("1.2e2"), key: "receipt-120");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.Created, HttpStatusCode.NoContent),
+            (first.StatusCode, keylessRetry.StatusCode, keyed.StatusCode, keyedRetry.StatusCode));
+        Assert.Equal(8, await OnHandAsync(sku)); // two events, one sale each
+    }
+
+    [Fact]
     public async Task SameKeyWithAnotherBodyIs409AndChangesNothing()
     {
         var sku = await CreateSkuAsync(10);
@@ -180,5 +199,19 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
         }
 
         return operations;
+    }
+
+    private Task<HttpResponseMessage> PostRawAsync(string json, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/pos/events")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return Client.SendAsync(request);
     }
 }
