@@ -1,5 +1,6 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Orleans.Runtime;
 
 namespace FurnitureOps.Api.Http;
@@ -15,7 +16,7 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
         switch (exception)
         {
             case BadHttpRequestException bad:
-                await BadRequest(bad).ExecuteAsync(httpContext);
+                await BadRequest(bad, httpContext).ExecuteAsync(httpContext);
                 return true;
 
             case StorageUnavailableException:
@@ -45,20 +46,21 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
         }
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadRequest(BadHttpRequestException exception) => exception.StatusCode switch
-    {
-        StatusCodes.Status413PayloadTooLarge => Problems.Create(StatusCodes.Status413PayloadTooLarge,
-            ProblemCodes.PayloadTooLarge, "The request body is too large.", "Bodies are limited to 64 KB."),
-        StatusCodes.Status415UnsupportedMediaType => Problems.Create(StatusCodes.Status415UnsupportedMediaType,
-            ProblemCodes.ValidationFailed, "Send the body as application/json."),
-        _ => Problems.Validation(FieldOf(exception), exception.InnerException?.Message ?? exception.Message),
-    };
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadRequest(BadHttpRequestException exception, HttpContext context) =>
+        exception.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => Problems.Create(StatusCodes.Status413PayloadTooLarge,
+                ProblemCodes.PayloadTooLarge, "The request body is too large.", "Bodies are limited to 64 KB."),
+            StatusCodes.Status415UnsupportedMediaType => Problems.Create(StatusCodes.Status415UnsupportedMediaType,
+                ProblemCodes.ValidationFailed, "Send the body as application/json."),
+            // The handler runs with the endpoint cleared; the feature keeps the one that failed to bind.
+            _ when exception.InnerException is System.Text.Json.JsonException json => Validation(BodyErrors.Describe(json,
+                context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)),
+            _ => Validation(BodyErrors.Binding(exception.Message)),
+        };
 
-    // Malformed JSON names the failing property in its path ("$.quantity"); other framing errors have none.
-    private static string FieldOf(BadHttpRequestException exception) =>
-        exception.InnerException is System.Text.Json.JsonException { Path: { Length: > 2 } path }
-            ? path.TrimStart('$', '.')
-            : "body";
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Validation((string Field, string Detail) error) =>
+        Problems.Validation(error.Field, error.Detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 {Code}")]
     private static partial void LogUnavailable(ILogger logger, string code, Exception error);

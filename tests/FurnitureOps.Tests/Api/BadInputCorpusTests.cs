@@ -62,8 +62,43 @@ public sealed class BadInputCorpusTests(ApiFixture api) : ApiTestBase(api)
 
         Assert.True((int)response.StatusCode == status, $"{name}: expected {status}, got {(int)response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.False(string.IsNullOrEmpty((await response.JsonAsync()).GetProperty("code").GetString()), name);
+        var problem = await response.JsonAsync();
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("code").GetString()), name);
+
+        // In the API's words: no CLR type, namespace or parser position bookkeeping leaks into what a client reads.
+        var text = problem.GetRawText();
+        Assert.DoesNotMatch(@"FurnitureOps\.|System\.|\.NET|LineNumber|BytePositionInLine|Path: \$", text);
         Assert.Equal(before, await CountRowsAsync());
         Assert.Equal(10, (await (await Client.GetAsync($"/v1/inventory/{Sku}")).JsonAsync()).GetProperty("onHand").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("""{"quantity": "2"}""", "quantity", "'quantity' must be a whole number (unquoted).")]
+    [InlineData("""{"quantity": 2.5}""", "quantity", "'quantity' must be a whole number (unquoted).")]
+    [InlineData("""{"quantity": 1, "price": 9}""", "price", "'price' is not a field of this request.")]
+    [InlineData("""[1]""", "body", "The body must be a JSON object.")]
+    [InlineData("""{"quantity": 1, "orderRef": 7}""", "orderRef", "'orderRef' must be a string.")]
+    [InlineData("""{"quantity": """, "quantity", "The body is not valid JSON (line 1, character 14).")]
+    public async Task TheErrorNamesTheFieldAndSaysWhatItShouldHold(string body, string field, string message)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/inventory/{Sku}/sales")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", "k");
+
+        var problem = await (await Client.SendAsync(request)).JsonAsync();
+
+        Assert.Equal(message, Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task AQueryValueOfTheWrongTypeIsNamedWithoutItsClrType()
+    {
+        await CreateSkuAsync(onHand: 1);
+
+        var problem = await (await Client.GetAsync($"/v1/inventory/{Sku}/ledger?limit=lots")).JsonAsync();
+
+        Assert.Equal("'lots' is not a valid limit.", Assert.Single(problem.GetProperty("errors").GetProperty("limit").EnumerateArray()).GetString());
     }
 }
