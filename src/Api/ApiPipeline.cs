@@ -20,9 +20,10 @@ public static class ApiPipeline
     public static WebApplication UseFurnitureOpsApi(this WebApplication app)
     {
         app.UseInFlightTracking();
-        // Empty KnownProxies would mean "trust every proxy" to the middleware, so without configured trusted
-        // proxies it is left out entirely and X-Forwarded-For is ignored.
-        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.TrustedProxies.Count > 0)
+        // Empty KnownProxies and KnownIPNetworks would mean "trust every proxy" to the middleware, so without
+        // configured trusted proxies or networks it is left out entirely and X-Forwarded-For is ignored.
+        var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        if (limits.TrustedProxies.Count > 0 || limits.TrustedNetworks.Count > 0)
         {
             app.UseForwardedHeaders();
         }

@@ -13,7 +13,7 @@ public sealed class RateLimitBudget
 }
 
 /// <summary>Rate limits (configuration section <c>RateLimits</c>); the manual-reward budget is <c>Loyalty:ManualRewardsPerMinute</c>.</summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : IValidatableObject
 {
     /// <summary>Callers without valid credentials, by client IP.</summary>
     public RateLimitBudget Anonymous { get; set; } = new() { PermitLimit = 20 };
@@ -34,4 +34,23 @@ public sealed class RateLimitOptions
     /// a client cannot pick a fresh IP budget by spoofing it.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Networks of proxies whose <c>X-Forwarded-For</c> is believed, in CIDR notation (<c>10.42.0.0/16</c>): for
+    /// ingress controllers whose pod addresses change.
+    /// </summary>
+    public List<string> TrustedNetworks { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in TrustedProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _)))
+        {
+            yield return new ValidationResult($"RateLimits:TrustedProxies: '{proxy}' is not an IP address.", [nameof(TrustedProxies)]);
+        }
+
+        foreach (var network in TrustedNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _)))
+        {
+            yield return new ValidationResult($"RateLimits:TrustedNetworks: '{network}' is not a network in CIDR notation.", [nameof(TrustedNetworks)]);
+        }
+    }
 }

@@ -35,6 +35,11 @@ public static class RateLimitingExtensions
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
             }
+
+            foreach (var network in limits.Value.TrustedNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
 
         services.AddRateLimiter(options =>
@@ -44,7 +49,7 @@ public static class RateLimitingExtensions
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 return context.User.Identity?.IsAuthenticated == true
                     ? Partition(context, "authenticated", $"user:{context.User.Tenant()}/{context.User.Actor()}", limits.Authenticated, limits)
-                    : Partition(context, "anonymous", $"ip:{context.Connection.RemoteIpAddress}", limits.Anonymous, limits);
+                    : Partition(context, "anonymous", ClientAddress.Key(context.Connection.RemoteIpAddress), limits.Anonymous, limits);
             });
             options.AddPolicy(ManualRewards, context =>
             {

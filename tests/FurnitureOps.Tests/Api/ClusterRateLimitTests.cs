@@ -15,6 +15,7 @@ public sealed class ClusterRateLimitTests(ApiFixture api) : IAsyncLifetime
     private ApiFactory _first = null!;
     private ApiFactory _second = null!;
     private ApiFactory _behindProxy = null!;
+    private ApiFactory _behindIngress = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,7 +24,8 @@ public sealed class ClusterRateLimitTests(ApiFixture api) : IAsyncLifetime
         _first = api.CreateApi(_clusterId, production);
         _second = api.CreateApi(_clusterId, production);
         _behindProxy = api.CreateApi(_clusterId, new Dictionary<string, string?>(production) { ["RateLimits:TrustedProxies:0"] = "127.0.0.1" });
-        foreach (var instance in new[] { _first, _second, _behindProxy })
+        _behindIngress = api.CreateApi(_clusterId, new Dictionary<string, string?>(production) { ["RateLimits:TrustedNetworks:0"] = "127.0.0.0/8" });
+        foreach (var instance in new[] { _first, _second, _behindProxy, _behindIngress })
         {
             await ApiFixture.WaitUntilReadyAsync(instance.CreateClient());
         }
@@ -34,6 +36,7 @@ public sealed class ClusterRateLimitTests(ApiFixture api) : IAsyncLifetime
         await _first.DisposeAsync();
         await _second.DisposeAsync();
         await _behindProxy.DisposeAsync();
+        await _behindIngress.DisposeAsync();
         await _silo.StopAsync();
         await _silo.DisposeAsync();
     }
@@ -76,6 +79,33 @@ public sealed class ClusterRateLimitTests(ApiFixture api) : IAsyncLifetime
         Assert.All(responses.Take(20), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
         await responses[20].AssertProblemAsync(429, "rate_limited");
         Assert.Equal(HttpStatusCode.Unauthorized, otherClient.StatusCode);
+    }
+
+    [Fact]
+    public async Task BehindATrustedNetworkIPv6ClientsAreKeyedByTheirSlash64()
+    {
+        var ingress = _behindIngress.CreateClient();
+
+        // 20 requests from 20 addresses of one /64 spend one budget; the 21st, from yet another, is refused.
+        var sameSubscriber = new List<HttpResponseMessage>();
+        for (var i = 1; i <= 21; i++)
+        {
+            sameSubscriber.Add(await AnonymousCallAsync(ingress, forwardedFor: $"2001:db8:1:2::{i:x}"));
+        }
+
+        var nextSubscriber = await AnonymousCallAsync(ingress, forwardedFor: "2001:db8:1:3::1");
+
+        Assert.All(sameSubscriber.Take(20), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        await sameSubscriber[20].AssertProblemAsync(429, "rate_limited");
+        Assert.Equal(HttpStatusCode.Unauthorized, nextSubscriber.StatusCode);
+    }
+
+    [Fact]
+    public void ATrustedNetworkThatIsNotCidrStopsTheApiFromStarting()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => api.CreateApi(_clusterId, new Dictionary<string, string?> { ["RateLimits:TrustedNetworks:0"] = "10.0.0.0/33" }));
+
+        Assert.Contains("not a network in CIDR notation", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
