@@ -8,66 +8,53 @@ namespace FurnitureOps.Silo;
 
 /// <summary>
 /// Deletes expired rows in small batches: idempotency records (grains already ignore expired keys), used
-/// request signatures (past their window a replay is refused by the timestamp check anyway) and finished event
-/// deliveries older than <c>Events:DeliveredRetention</c>. Keeps these
-/// tables from growing without bound. Safe on every silo at once: rows locked by another janitor are skipped.
+/// request signatures (past their window a replay is refused by the timestamp check anyway), and finished event
+/// deliveries and consumers' <c>processed_events</c> records older than <c>Events:DeliveredRetention</c> (a
+/// delivery can only be made again while its row exists, so a record older than the rows is never needed).
+/// Keeps these tables from growing without bound; every delete reads through an index (migration 0008). Safe on
+/// every silo at once: rows locked by another janitor are skipped.
 /// </summary>
 public sealed partial class ExpiryJanitor(
     NpgsqlDataSource dataSource, GrainClock clock, IOptions<EventDeliveryOptions> events, ILogger<ExpiryJanitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
-    private static readonly string[] TablesWithExpiry = ["idempotency_records", "used_signatures"];
     private const int BatchSize = 1000;
 
     /// <summary>Deletes every row expired at the ledger clock's now; returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        var total = 0;
-        foreach (var table in TablesWithExpiry)
-        {
-            total += await PurgeExpiredAsync(table, cancellationToken);
-        }
-
-        return total + await PurgeFinishedDeliveriesAsync(cancellationToken);
+        var now = clock.Time.GetUtcNow();
+        var total = await PurgeInBatchesAsync(Expired("idempotency_records"), now, cancellationToken);
+        total += await PurgeInBatchesAsync(Expired("used_signatures"), now, cancellationToken);
+        total += await PurgeInBatchesAsync(FinishedDeliveries, now - events.Value.DeliveredRetention, cancellationToken);
+        return total + await PurgeInBatchesAsync(ProcessedEvents, now - events.Value.DeliveredRetention, cancellationToken);
     }
 
-    private async Task<int> PurgeExpiredAsync(string table, CancellationToken cancellationToken)
+    /// <summary>Finished deliveries are bookkeeping: the outbox keeps every event.</summary>
+    public const string FinishedDeliveries = """
+        DELETE FROM event_deliveries
+        WHERE id IN (SELECT id FROM event_deliveries
+                     WHERE status IN ('delivered', 'cancelled') AND created_at <= $1
+                     LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
+
+    public const string ProcessedEvents = """
+        DELETE FROM processed_events
+        WHERE ctid IN (SELECT ctid FROM processed_events WHERE processed_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private static string Expired(string table) =>
+        $"DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
+    private async Task<int> PurgeInBatchesAsync(string sql, DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var total = 0;
         int deleted;
         do
         {
-            await using var command = dataSource.CreateCommand(
-                $"""
-                DELETE FROM {table}
-                WHERE ctid IN (SELECT ctid FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
-                """);
-            command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() });
-            command.Parameters.Add(new() { Value = BatchSize });
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
-        }
-        while (deleted == BatchSize);
-
-        return total;
-    }
-
-    // Finished deliveries are bookkeeping: the outbox keeps every event, processed_events keeps consumers exactly-once.
-    private async Task<int> PurgeFinishedDeliveriesAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        int deleted;
-        do
-        {
-            await using var command = dataSource.CreateCommand(
-                """
-                DELETE FROM event_deliveries
-                WHERE id IN (SELECT id FROM event_deliveries
-                             WHERE status IN ('delivered', 'cancelled') AND created_at <= $1
-                             LIMIT $2 FOR UPDATE SKIP LOCKED)
-                """);
-            command.Parameters.Add(new() { Value = clock.Time.GetUtcNow() - events.Value.DeliveredRetention });
+            await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.Add(new() { Value = olderThan });
             command.Parameters.Add(new() { Value = BatchSize });
             deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             total += deleted;
@@ -106,7 +93,7 @@ public sealed partial class ExpiryJanitor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records and used signatures")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records, used signatures, finished deliveries and processed-event records")]
     private static partial void LogPurged(ILogger logger, int deleted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired rows failed; will try again")]
