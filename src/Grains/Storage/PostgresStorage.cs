@@ -37,6 +37,13 @@ public sealed class StorageOptions
     /// <summary>How long an open breaker answers "unavailable" at once before letting a trial call through.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a starting silo waits for PostgreSQL to answer (retrying with backoff) before it gives up and
+    /// exits with code 3 (the silo's StartupExitCodes.DatabaseUnreachable).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>
