@@ -38,7 +38,21 @@ public sealed class LoyaltyOptions : IValidatableObject
     [Range(1, 1_000)]
     public int MaxAccrualAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// The time zone whose calendar day buckets manual rewards (the same reward by the same staff member to the
+    /// same player on the same business day is one reward): an IANA id such as <c>America/Los_Angeles</c>.
+    /// </summary>
+    [Required]
+    public string BusinessTimeZone { get; set; } = "UTC";
+
+    /// <summary>Per-tenant business time zones (tenant id → IANA id); tenants not listed use <see cref="BusinessTimeZone"/>.</summary>
+    public Dictionary<string, string> TenantTimeZones { get; set; } = [];
+
     public IReadOnlyList<LoyaltyTier> EffectiveTiers => Tiers is { Count: > 0 } ? Tiers : DefaultTiers;
+
+    /// <summary>The time zone of <paramref name="tenantId"/>'s business day.</summary>
+    public TimeZoneInfo BusinessTimeZoneOf(string tenantId) =>
+        TimeZoneInfo.FindSystemTimeZoneById(TenantTimeZones.GetValueOrDefault(tenantId, BusinessTimeZone));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -46,6 +60,12 @@ public sealed class LoyaltyOptions : IValidatableObject
         if (tiers[0].MinLifetimePoints != 0)
         {
             yield return new ValidationResult("The first loyalty tier must start at 0 lifetime points.", [nameof(Tiers)]);
+        }
+
+        foreach (var zone in TenantTimeZones.Values.Prepend(BusinessTimeZone).Where(zone => !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)))
+        {
+            yield return new ValidationResult($"Loyalty: '{zone}' is not a known time zone (use an IANA id such as Europe/Berlin).",
+                [nameof(BusinessTimeZone), nameof(TenantTimeZones)]);
         }
 
         for (var i = 1; i < tiers.Count; i++)

@@ -11,11 +11,14 @@ namespace FurnitureOps.Grains.Loyalty;
 /// The loyalty rules: the balance never goes negative, lifetime points only grow, and a business key
 /// (accrual source, same-day manual reward) produces at most one entry.
 /// </summary>
-public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRules<PlayerState, LoyaltyCommand, LoyaltyReply>
+/// <param name="playerId">The player whose balance this is.</param>
+/// <param name="tiers">The tier ladder.</param>
+/// <param name="businessDay">The time zone whose calendar day buckets manual rewards.</param>
+public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo businessDay) : ILedgerRules<PlayerState, LoyaltyCommand, LoyaltyReply>
 {
     public LedgerDecision<PlayerState, LoyaltyReply> Decide(PlayerState state, LoyaltyCommand command, EffectContext context)
     {
-        var line = Describe(playerId, command, context.Command, context.Now);
+        var line = Describe(playerId, command, context.Command, context.Now, businessDay);
         if (line.BusinessKey is { } businessKey && state.ByBusinessKey.TryGetValue(businessKey, out var earlier))
         {
             return new LedgerDecision<PlayerState, LoyaltyReply>.Repeat(
@@ -72,23 +75,24 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers) : ILedgerRul
     /// What a command writes into its ledger row, and its business key. Shared by the rules and the store so
     /// both always agree.
     /// </summary>
-    public static LedgerLine Describe(string playerId, LoyaltyCommand command, CommandContext context, DateTimeOffset now) => command switch
+    public static LedgerLine Describe(string playerId, LoyaltyCommand command, CommandContext context, DateTimeOffset now, TimeZoneInfo businessDay) =>
+        command switch
     {
         AccruePoints accrue => new(Operations.Accrue, accrue.Points, null, $"{accrue.SourceType}:{accrue.SourceId}",
             $"{accrue.SourceType}:{accrue.SourceId}"),
         AwardPoints award => new(Operations.Reward, award.Points, award.Reason, null,
-            RewardKey(playerId, context.Actor, award, now)),
+            RewardKey(playerId, context.Actor, award, TimeZoneInfo.ConvertTime(now, businessDay))),
         RedeemPoints redeem => new(Operations.Redeem, redeem.Points, null, redeem.Reference, null),
         ReversePoints reverse => new(Operations.Reverse, reverse.Points, null, $"{reverse.SourceType}:{reverse.SourceId}",
             $"{reverse.SourceType}:{reverse.SourceId}"),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown loyalty command."),
     };
 
-    // The same reward by the same staff member to the same player on the same UTC day is one reward.
-    private static string RewardKey(string playerId, string staffId, AwardPoints award, DateTimeOffset now)
+    // The same reward by the same staff member to the same player on the same business day (local date) is one reward.
+    private static string RewardKey(string playerId, string staffId, AwardPoints award, DateTimeOffset local)
     {
         var material = string.Join('\n', playerId, staffId, award.Points.ToString(CultureInfo.InvariantCulture), award.Reason,
-            now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         return "reward:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
     }
 

@@ -7,8 +7,9 @@ using Npgsql;
 namespace FurnitureOps.Grains.Loyalty;
 
 /// <summary>Reads of a player's own tables (<see cref="PlayerTables"/>): the state row with its business keys, and the ledger. EntityId is the player id.</summary>
-public sealed class PlayerLedgerStore(PostgresStorage storage, CommitPipeline pipeline, string tenantId, string playerId, TierLadder tiers)
-    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(storage, pipeline, new PlayerTables(playerId, tiers), tenantId, playerId)
+public sealed class PlayerLedgerStore(
+    PostgresStorage storage, CommitPipeline pipeline, string tenantId, string playerId, TierLadder tiers, TimeZoneInfo businessDay)
+    : PostgresLedgerStore<PlayerState, LoyaltyCommand, LoyaltyReply>(storage, pipeline, new PlayerTables(playerId, tiers, businessDay), tenantId, playerId)
 {
     private const string EntryColumns =
         "version, operation, points, balance_before, balance_after, tier_before, tier_after, lifetime_after, " +

@@ -31,9 +31,10 @@ public sealed class PlayerLoyaltyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (var tenantId, _playerId) = TenantKey.Parse(this.GetPrimaryKeyString());
-        _store = new PlayerLedgerStore(storage, pipeline, tenantId, _playerId, _tiers);
+        var businessDay = loyaltyOptions.Value.BusinessTimeZoneOf(tenantId);
+        _store = new PlayerLedgerStore(storage, pipeline, tenantId, _playerId, _tiers, businessDay);
         _ledger = new LedgerWritePath<PlayerState, LoyaltyCommand, LoyaltyReply>(
-            new LoyaltyRules(_playerId, _tiers), _store, ledgerOptions.Value, clock.Time, this.DeactivateOnIdle, logger);
+            new LoyaltyRules(_playerId, _tiers, businessDay), _store, ledgerOptions.Value, clock.Time, this.DeactivateOnIdle, logger);
         await _ledger.LoadAsync(cancellationToken);
     }
 

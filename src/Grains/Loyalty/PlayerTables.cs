@@ -6,7 +6,7 @@ using static FurnitureOps.Grains.Storage.Tables.TableColumn;
 namespace FurnitureOps.Grains.Loyalty;
 
 /// <summary>A player's balance as rows: its state row in <c>loyalty_players</c> and one <c>loyalty_ledger</c> row per effect.</summary>
-public sealed class PlayerTables(string playerId, TierLadder tiers) : IEntityRows<PlayerState, LoyaltyCommand>
+public sealed class PlayerTables(string playerId, TierLadder tiers, TimeZoneInfo businessDay) : IEntityRows<PlayerState, LoyaltyCommand>
 {
     public static readonly EntityTables Schema = new(
         "player",
@@ -24,7 +24,7 @@ public sealed class PlayerTables(string playerId, TierLadder tiers) : IEntityRow
 
     public object?[] LedgerValues(LedgerEffect<PlayerState, LoyaltyCommand> effect)
     {
-        var line = LoyaltyRules.Describe(playerId, effect.Command, effect.Context, effect.At);
+        var line = LoyaltyRules.Describe(playerId, effect.Command, effect.Context, effect.At, businessDay);
 
         // The points really moved: a reversal may take back less than it asked for (never below a zero balance).
         var points = Math.Abs(effect.After.Balance - effect.Before.Balance);
