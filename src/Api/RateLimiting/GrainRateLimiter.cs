@@ -15,8 +15,9 @@ namespace FurnitureOps.Api.RateLimiting;
 /// Nothing is admitted beyond the budget: a permit spent here was taken from the grain's bucket first. What a
 /// block costs is fairness between instances: permits one instance holds unspent (at most a block, for at most
 /// the reserve's lifetime, then dropped) are permits another instance's request cannot have, so a caller spread
-/// over <i>n</i> instances may be refused up to (<i>n</i> − 1) blocks early. Budgets under 200 per window have
-/// blocks of one and are exact.
+/// over <i>n</i> instances may be refused up to (<i>n</i> − 1) blocks early. Concurrent callers share one refill,
+/// so an instance holds at most one block. Budgets under 200 per window have blocks of one and are exact: every
+/// request asks the grain.
 /// </remarks>
 public sealed class GrainRateLimiter(IRateLimitGrain bucket, IHttpContextAccessor http, TimeProvider time, string policy, RateLimitRule rule)
     : RateLimiter
@@ -38,6 +39,7 @@ public sealed class GrainRateLimiter(IRateLimitGrain bucket, IHttpContextAccesso
     private int _reserve;
     private long _reserveTakenAt;
     private RateLimitDecision? _lastGrant;
+    private Task<RateLimitDecision>? _refill;
     private long _lastUsedAt = time.GetTimestamp();
 
     // The partitioned limiter drops limiters idle for a while (seconds); by then any reserve has expired.
@@ -53,41 +55,106 @@ public sealed class GrainRateLimiter(IRateLimitGrain bucket, IHttpContextAccesso
             return DecisionLease.Undecided;
         }
 
-        RateLimitDecision decision;
         lock (_reserveLock)
         {
-            if (_reserve == 0 || _lastGrant is null || time.GetElapsedTime(_reserveTakenAt) >= _lifetime)
-            {
-                _reserve = 0;
-                return DecisionLease.Undecided;
-            }
-
-            _reserve--;
-            decision = _lastGrant with { Remaining = _lastGrant.Remaining + _reserve, Granted = 1 };
+            return TakeLocked() is { } decision ? Lease(decision) : DecisionLease.Undecided;
         }
-
-        Remember(decision);
-        return new DecisionLease(decision);
     }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        var decision = await bucket.TakeAsync(rule, _block);
-        if (!decision.Allowed)
+        if (_block == 1)
         {
-            ApiMetrics.RateLimited(policy);
+            return Lease(await bucket.TakeAsync(rule, 1));
         }
-        else if (decision.Granted > 1)
+
+        // Callers that find the reserve empty together wait for one refill instead of each taking a block, so an
+        // instance never holds more than one block. A caller outrun by the others for a few refills asks alone.
+        for (var round = 0; round < RefillRounds; round++)
+        {
+            TaskCompletionSource<RateLimitDecision>? mine = null;
+            Task<RateLimitDecision> refill;
+            lock (_reserveLock)
+            {
+                if (TakeLocked() is { } local)
+                {
+                    return Lease(local);
+                }
+
+                if (_refill is null)
+                {
+                    mine = new TaskCompletionSource<RateLimitDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _refill = mine.Task;
+                }
+
+                refill = _refill;
+            }
+
+            if (mine is not null)
+            {
+                await RefillAsync(mine); // outside the lock: it calls the grain
+            }
+
+            if (await refill is { Allowed: false } refused)
+            {
+                return Lease(refused);
+            }
+        }
+
+        return Lease(await bucket.TakeAsync(rule, 1));
+    }
+
+    private const int RefillRounds = 3;
+
+    // Asks the grain for a block (the reserve is empty or expired) and tells everyone waiting for it.
+    private async Task RefillAsync(TaskCompletionSource<RateLimitDecision> refill)
+    {
+        try
+        {
+            var decision = await bucket.TakeAsync(rule, _block);
+            lock (_reserveLock)
+            {
+                if (decision.Allowed)
+                {
+                    _reserve = decision.Granted;
+                    _reserveTakenAt = time.GetTimestamp();
+                    _lastGrant = decision;
+                }
+
+                _refill = null;
+            }
+
+            refill.SetResult(decision);
+        }
+        catch (Exception error)
         {
             lock (_reserveLock)
             {
-                // Requests that found the reserve empty together each took a block; what they leave is pooled.
-                var unexpired = time.GetElapsedTime(_reserveTakenAt) < _lifetime ? _reserve : 0;
-                _reserve = unexpired + decision.Granted - 1;
-                _reserveTakenAt = time.GetTimestamp();
-                _lastGrant = decision;
-                decision = decision with { Remaining = decision.Remaining + _reserve, Granted = 1 };
+                _refill = null;
             }
+
+            refill.SetException(error); // every waiter fails as a lone caller would (503 from the exception handler)
+        }
+    }
+
+    // One permit from the reserve, as a decision reporting what is left here and in the grain; null if none.
+    private RateLimitDecision? TakeLocked()
+    {
+        if (_reserve == 0 || _lastGrant is null || time.GetElapsedTime(_reserveTakenAt) >= _lifetime)
+        {
+            _reserve = 0;
+            return null;
+        }
+
+        _reserve--;
+        return _lastGrant with { Remaining = _lastGrant.Remaining + _reserve, Granted = 1 };
+    }
+
+    private DecisionLease Lease(RateLimitDecision decision)
+    {
+        if (!decision.Allowed)
+        {
+            ApiMetrics.RateLimited(policy);
         }
 
         Remember(decision);

@@ -60,6 +60,29 @@ public sealed class GrainRateLimiterTests(GrainClusterFixture cluster)
     }
 
     [Fact]
+    public async Task CallersFindingTheReserveEmptyTogetherShareOneRefill()
+    {
+        var (limiter, bucket, _) = Limiter(SixHundredPerMinute);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // 48 callers at once on an empty reserve (released together, without blocking a thread each): eight
+        // blocks of six serve them all.
+        var callers = Enumerable.Range(0, 48).Select(async _ =>
+        {
+            await start.Task;
+            return await limiter.AcquireAsync();
+        }).ToList();
+        start.SetResult();
+        var leases = await Task.WhenAll(callers);
+
+        Assert.All(leases, lease => Assert.True(lease.IsAcquired));
+
+        // Each caller taking a block of its own would have left 600 − 48 × 6 = 312; shared refills leave at
+        // least 600 − 48 − 6 (one block at most still held), less the one permit this check takes.
+        Assert.True((await bucket.AcquireAsync(SixHundredPerMinute)).Remaining >= 600 - 48 - 6 - 1);
+    }
+
+    [Fact]
     public async Task TwoInstancesRacingNeverAdmitMoreThanTheBudget()
     {
         var budget = SixHundredPerMinute with { PermitLimit = 300 }; // blocks of 3
