@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts FurnitureOps locally: PostgreSQL (under .data/, unless FURNITUREOPS_PG is set), migrations, the
-# silos and the API. Prints the URLs and a development token. Ctrl-C stops everything it started.
+# silos and the API. Prints the URLs and a development token. Ctrl-C stops everything it started. After an
+# unclean stop (killed, terminal closed) it stops what the last run left behind and starts afresh.
 #   ./run.sh              one silo
 #   ./run.sh --silos 3    three silos on consecutive ports, one cluster through the PostgreSQL membership table
 set -euo pipefail
@@ -26,11 +27,33 @@ SILO_OPS_PORT=${FURNITUREOPS_SILO_PORT:-5001}
 PG_PORT=${FURNITUREOPS_PG_PORT:-54329}
 ORLEANS_SILO_PORT=${FURNITUREOPS_ORLEANS_SILO_PORT:-11111}
 ORLEANS_GATEWAY_PORT=${FURNITUREOPS_ORLEANS_GATEWAY_PORT:-30000}
-DATA=$PWD/.data
+# Long enough for a cluster whose last run was killed: its silos are still "active" in the membership table
+# until the new silo has declared them dead, which Orleans takes about a minute and a half to do.
+READY_SECONDS=${FURNITUREOPS_READY_SECONDS:-180}
+DATA=${FURNITUREOPS_DATA:-$PWD/.data}
 mkdir -p "$DATA/secrets" "$DATA/logs"
 chmod 700 "$DATA/secrets"
 
+# Processes a run that was killed (not stopped) left running: its silos and API are listed in run.pids, its
+# PostgreSQL answers pg_ctl status. Stopped here, so their ports and data are free again.
+stop_leftovers() {
+  local pid
+  if [ -s "$DATA/run.pids" ]; then
+    while read -r pid; do
+      if grep -qs FurnitureOps "/proc/$pid/cmdline"; then
+        echo "Stopping process $pid left running by an earlier run..."
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+    done < "$DATA/run.pids"
+    rm -f "$DATA/run.pids"
+  fi
+}
+stop_leftovers
+
 pids=()
+names=()
 pg_started=""
 cleanup() {
   trap - INT TERM EXIT
@@ -38,6 +61,7 @@ cleanup() {
   { echo; echo "Stopping..."; } 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -f "$DATA/run.pids"
   if [ -n "$pg_started" ]; then as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -m fast stop >/dev/null || true; fi
 }
 trap cleanup INT TERM EXIT
@@ -60,6 +84,10 @@ else
     as_pg_user "$PG_BIN/initdb" -D "$DATA/postgres" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   fi
   pg_own_dir "$DATA/pg-socket"
+  if as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" status >/dev/null 2>&1; then
+    echo "Restarting the PostgreSQL server an earlier run left running..."
+    as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -w -m fast stop >/dev/null
+  fi
   as_pg_user "$PG_BIN/pg_ctl" -D "$DATA/postgres" -w -l "$DATA/postgres/server.log" \
     -o "-p $PG_PORT -k $DATA/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null
   pg_started=1
@@ -97,18 +125,27 @@ for i in $(seq 0 $((SILOS - 1))); do
   Orleans__SiloPort=$((ORLEANS_SILO_PORT + i)) Orleans__GatewayPort=$((ORLEANS_GATEWAY_PORT + i)) \
     ASPNETCORE_URLS="http://127.0.0.1:$((SILO_OPS_PORT + i))" \
     ASPNETCORE_CONTENTROOT="$(dirname "$SILO_DLL")" dotnet "$SILO_DLL" >"$log" 2>&1 &
-  pids+=($!)
+  pids+=($!); names+=("silo $((i + 1))")
+  echo "$!" >> "$DATA/run.pids"
 done
 ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_CONTENTROOT="$(dirname "$API_DLL")" \
   dotnet "$API_DLL" >"$DATA/logs/api.log" 2>&1 &
-pids+=($!)
+pids+=($!); names+=("the API")
+echo "$!" >> "$DATA/run.pids"
 
 echo "Waiting for the API to reach the cluster..."
-for _ in $(seq 1 60); do
-  if curl -fs "http://127.0.0.1:$API_PORT/health/ready" >/dev/null 2>&1; then break; fi
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A process exited; see .data/logs/"; exit 1; }; done
+ready=""
+for _ in $(seq 1 "$READY_SECONDS"); do
+  if curl -fs "http://127.0.0.1:$API_PORT/health/ready" >/dev/null 2>&1; then ready=1; break; fi
+  for index in "${!pids[@]}"; do
+    kill -0 "${pids[$index]}" 2>/dev/null || { echo "${names[$index]} exited before the API was ready; see $DATA/logs/" >&2; exit 1; }
+  done
   sleep 1
 done
+if [ -z "$ready" ]; then
+  echo "The API was not ready after ${READY_SECONDS} s (/health/ready); see $DATA/logs/api.log and the silo logs." >&2
+  exit 1
+fi
 
 TOKEN=$(dotnet "$API_DLL" dev-token --tenant demo --sub dev)
 cat <<INFO
@@ -126,6 +163,29 @@ Try:
   curl -s -X POST http://127.0.0.1:$API_PORT/v1/inventory -H "Authorization: Bearer \$TOKEN" \\
        -H 'Idempotency-Key: create-1' -H 'Content-Type: application/json' -d '{"sku":"CHAIR-1","name":"Oak chair","onHand":10}'
 
+Processes: $(for index in "${!pids[@]}"; do printf '%s pid %s; ' "${names[$index]}" "${pids[$index]}"; done)
 Press Ctrl-C to stop.
 INFO
-wait -n "${pids[@]}"
+
+# The cluster stays up while the API and at least one silo live: killing a silo to watch failover is the
+# reason to start several. Each exit is reported; the last silo's, or the API's, stops everything.
+reported=()
+while true; do
+  alive=()
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+  wait -n "${alive[@]}" 2>/dev/null || true
+  silos_alive=0
+  for index in "${!pids[@]}"; do
+    pid=${pids[$index]}
+    if kill -0 "$pid" 2>/dev/null; then
+      [ "${names[$index]}" != "the API" ] && silos_alive=$((silos_alive + 1))
+      continue
+    fi
+    if [ -z "${reported[$index]:-}" ]; then
+      echo "${names[$index]} (pid $pid) exited; see $DATA/logs/."
+      reported[$index]=1
+      [ "${names[$index]}" = "the API" ] && exit 1
+    fi
+  done
+  if [ "$silos_alive" -eq 0 ]; then echo "No silo is left."; exit 1; fi
+done
