@@ -25,7 +25,7 @@ public sealed class DeliveryLaneTests
         await using var database = NpgsqlDataSource.Create(connections.Admin);
         var recorder = new RecordingConsumer();
         await using var silo = await SiloHost.StartAsync(connections.App, $"lanes-{Guid.NewGuid():N}",
-            services: services => services.AddSingleton<IEventConsumer>(recorder));
+            services: services => services.AddSingleton<IEventConsumer>(recorder), settings: ParkFailedDeliveries);
 
         // Interleaved, so a batch holds several events of every aggregate; all of them go to the dispatcher.
         recorder.Failing = true;
@@ -75,7 +75,7 @@ public sealed class DeliveryLaneTests
         await using var database = NpgsqlDataSource.Create(connections.Admin);
         var recorder = new RecordingConsumer { Failing = true };
         await using var silo = await SiloHost.StartAsync(connections.App, $"rounds-{Guid.NewGuid():N}",
-            services: services => services.AddSingleton<IEventConsumer>(recorder));
+            services: services => services.AddSingleton<IEventConsumer>(recorder), settings: ParkFailedDeliveries);
 
         await InsertThirtyEventsAsync(database);
         await ResumeThroughTheDispatcherAsync(database, recorder, 30);
@@ -97,15 +97,26 @@ public sealed class DeliveryLaneTests
         FROM generate_series(1, 30) AS i
         """);
 
+    // A failed delivery waits half an hour for its next attempt, so the test decides when the dispatcher retries.
+    private static readonly Dictionary<string, string?> ParkFailedDeliveries = new()
+    {
+        ["Events:InitialBackoff"] = "00:30:00",
+        ["Events:MaxBackoff"] = "01:00:00",
+    };
+
     /// <summary>
-    /// Waits until the failing consumer's events are all deliveries (it failed at publication), then lets it
-    /// succeed and makes them due at once, so the dispatcher applies them.
+    /// Waits until the failing consumer's events are all deliveries (it failed at publication) and each has
+    /// failed once through the dispatcher too (so none is in flight), then lets the consumer succeed and makes
+    /// them due at once, so the dispatcher's next round applies them.
     /// </summary>
     private static async Task ResumeThroughTheDispatcherAsync(NpgsqlDataSource database, RecordingConsumer recorder, int events)
     {
         await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(database,
-            "SELECT count(*) FROM event_deliveries WHERE subscriber = 'consumer:lanes-test'") == events,
-            "every event became a delivery for the consumer", TimeSpan.FromSeconds(60));
+            """
+            SELECT count(*) FROM event_deliveries
+            WHERE subscriber = 'consumer:lanes-test' AND status = 'pending' AND last_error IS NOT NULL AND next_attempt_at > now() + interval '10 minutes'
+            """) == events,
+            "every event became a delivery for the consumer, and failed once there", TimeSpan.FromSeconds(60));
         recorder.Failing = false;
         await LedgerRows.ExecuteAsync(database, "UPDATE event_deliveries SET next_attempt_at = now() WHERE status = 'pending'");
     }
