@@ -1,3 +1,4 @@
+using FurnitureOps.ServiceDefaults;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,9 +11,10 @@ public static class ApiTelemetryExtensions
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>
-    /// OpenTelemetry for the API: HTTP request durations by route, method and status, rate limiting and build
-    /// info, scraped at <c>/metrics</c> (Orleans' own meters are exported by the silos); traces from the HTTP request into the grain
-    /// call, exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// OpenTelemetry for the API: HTTP request durations by route, method and status, rate limiting, build info
+    /// and the runtime's meter, scraped at <c>/metrics</c> (Orleans' own meters are exported by the silos);
+    /// traces from the HTTP request into the grain call, exported over OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and not recorded at all when it is not.
     /// </summary>
     public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
     {
@@ -22,7 +24,7 @@ public static class ApiTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(ApiMetrics.MeterName)
+                    .AddMeter(ApiMetrics.MeterName, RuntimeMetrics.MeterName)
                     .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = DurationBuckets })
                     .AddPrometheusExporter();
                 if (otlp)
@@ -37,6 +39,12 @@ public static class ApiTelemetryExtensions
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
+                }
+                else
+                {
+                    // Nothing would export the spans; recording them anyway cost about a tenth of this process's
+                    // CPU under load (perf, docs/benchmarks.md). Activity.Current still carries trace ids for logs.
+                    tracing.SetSampler(new AlwaysOffSampler());
                 }
             });
         return builder;

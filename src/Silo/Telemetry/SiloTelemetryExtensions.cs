@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.ServiceDefaults;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -9,9 +10,9 @@ namespace FurnitureOps.Silo.Telemetry;
 public static class SiloTelemetryExtensions
 {
     /// <summary>
-    /// OpenTelemetry for the silo: metrics (write path, event backlog and delivery, build info, Orleans' own)
-    /// scraped at <c>/metrics</c>; traces of grain calls and their SQL, exported over OTLP only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// OpenTelemetry for the silo: metrics (write path, event backlog and delivery, build info, Orleans' own, the
+    /// runtime's) scraped at <c>/metrics</c>; traces of grain calls and their SQL, exported over OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and not recorded at all when it is not.
     /// </summary>
     public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder)
     {
@@ -21,7 +22,7 @@ public static class SiloTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName)
+                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName, RuntimeMetrics.MeterName)
                     .AddStorageConnectionMetrics()
                     .AddOrleansMetrics()
                     .AddPrometheusExporter();
@@ -38,6 +39,12 @@ public static class SiloTelemetryExtensions
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
+                }
+                else
+                {
+                    // Nothing would export the spans; recording them anyway cost about a tenth of this process's
+                    // CPU under load (perf, docs/benchmarks.md). Activity.Current still carries trace ids for logs.
+                    tracing.SetSampler(new AlwaysOffSampler());
                 }
             });
         return builder;

@@ -15,11 +15,11 @@ public sealed class TraceContinuityTests(ApiFixture api)
         var siloSpans = new List<Activity>();
         var clusterId = $"traces-{Guid.NewGuid():N}";
         var silo = await SiloHost.StartAsync(api.ConnectionString, clusterId,
-            services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(siloSpans)));
+            services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => Export(tracing, siloSpans)));
         try
         {
             await using var instance = api.CreateApi(clusterId,
-                services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(apiSpans)));
+                services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => Export(tracing, apiSpans)));
             await ApiFixture.WaitUntilReadyAsync(instance.CreateClient());
             var client = instance.CreateClient();
             client.DefaultRequestHeaders.Authorization = new("Bearer", api.Token($"t-{Guid.NewGuid():N}", []));
@@ -46,6 +46,35 @@ public sealed class TraceContinuityTests(ApiFixture api)
             await silo.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task WithoutAnExporterNoSpanIsRecorded()
+    {
+        // No OTLP endpoint in the fixture: the API samples nothing, so a listener added later sees no span.
+        var spans = new List<Activity>();
+        var instance = api.CreateApi(api.ClusterId,
+            services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        try
+        {
+            var client = instance.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", api.Token($"t-{Guid.NewGuid():N}", []));
+            await ApiFixture.WaitUntilReadyAsync(instance.CreateClient());
+
+            var response = await client.PostJsonAsync("/v1/inventory", new { sku = "UNTRACED-1", name = "n", onHand = 1 });
+
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        }
+        finally
+        {
+            await instance.DisposeAsync(); // waits for the request to end: any span it recorded is exported by now
+        }
+
+        Assert.Empty(Snapshot(spans));
+    }
+
+    // What an OTLP endpoint turns on (the SDK's default sampler), with the spans kept in memory instead.
+    private static void Export(TracerProviderBuilder tracing, List<Activity> spans) =>
+        tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).AddInMemoryExporter(spans);
 
     // The exporter appends from whichever thread ends a span (one at a time: its processor serialises exports);
     // ToArray copies without the enumerator's modification check, so reading meanwhile cannot throw.
