@@ -13,6 +13,7 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
     private readonly HostProcess _silo;
     private readonly HostProcess _api;
     private readonly HttpClient _operations;
+    private readonly HttpClient _apiMetrics;
 
     private FurnitureOpsService(HostProcess silo, HostProcess api, Uri siloOperations, Uri apiAddress, string signingKey, string clusterId)
     {
@@ -20,6 +21,7 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         _silo = silo;
         _api = api;
         _operations = new HttpClient { BaseAddress = siloOperations };
+        _apiMetrics = new HttpClient { BaseAddress = apiAddress };
         ApiAddress = apiAddress;
         SigningKey = signingKey;
     }
@@ -68,6 +70,10 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
             // The bench's callers would pass one principal's production budget (600/min) in a second; the
             // cluster-wide limiter still runs, a grain call per request, as in production.
             ["RateLimits__Authenticated__PermitLimit"] = "1000000",
+
+            // Likewise one staff member's manual-reward budget (50/min): loyalty-mixed grants rewards at hundreds
+            // a second, and refusals (429, cheap) would pass for throughput.
+            ["Loyalty__ManualRewardsPerMinute"] = "100000",
         });
         var service = new FurnitureOpsService(silo, api, siloOperations, apiAddress, signingKey, clusterId);
         await service.WaitUntilReadyAsync();
@@ -97,9 +103,18 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         return new FlushTotals(Sum("ledger_flush_batch_size", "count"), Sum("ledger_flush_batch_size", "sum"), Sum("ledger_flush_duration", "sum"));
     }
 
+    /// <summary>Seconds the JIT has spent compiling so far in the silo and in the API (the runtime's meter on each /metrics).</summary>
+    public async Task<(double Silo, double Api)> JitSecondsAsync()
+    {
+        static double Seconds(string exposition) =>
+            JitSample().Matches(exposition).Sum(sample => double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture));
+        return (Seconds(await _operations.GetStringAsync("/metrics")), Seconds(await _apiMetrics.GetStringAsync("/metrics")));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _operations.Dispose();
+        _apiMetrics.Dispose();
         _api.Terminate();
         _silo.Terminate();
         await _api.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -137,4 +152,7 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     [GeneratedRegex(@"^(?<name>ledger_flush_\w*?)_(?<part>sum|count)(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
     private static partial Regex HistogramSample();
+
+    [GeneratedRegex(@"^dotnet_jit_compilation_time_seconds_total(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex JitSample();
 }
