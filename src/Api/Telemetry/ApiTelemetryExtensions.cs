@@ -24,7 +24,8 @@ public static class ApiTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(ApiMetrics.MeterName, RuntimeMetrics.MeterName)
+                    .AddMeter(ApiMetrics.MeterName)
+                    .AddRuntimeMetrics()
                     .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = DurationBuckets })
                     .AddPrometheusExporter();
                 if (otlp)

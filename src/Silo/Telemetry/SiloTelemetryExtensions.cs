@@ -22,7 +22,8 @@ public static class SiloTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName, RuntimeMetrics.MeterName)
+                    .AddMeter(LedgerMetrics.MeterName, SiloMetrics.MeterName)
+                    .AddRuntimeMetrics()
                     .AddStorageConnectionMetrics()
                     .AddOrleansMetrics()
                     .AddPrometheusExporter();
