@@ -79,7 +79,7 @@ if [ -n "${FURNITUREOPS_PG:-}" ]; then
 else
   PG_BIN=$(pg_bin_dir)
   if [ ! -s "$DATA/postgres/PG_VERSION" ]; then
-    echo "Creating a PostgreSQL cluster in .data/postgres ..."
+    echo "Creating a PostgreSQL cluster in $DATA/postgres ..."
     pg_own_dir "$DATA/postgres"
     as_pg_user "$PG_BIN/initdb" -D "$DATA/postgres" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   fi
