@@ -53,6 +53,7 @@ public static class ApiHostingExtensions
         builder.Services.AddOptions<LoyaltyApiOptions>().BindConfiguration("Loyalty").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks")
             .Configure<IHostEnvironment>((options, environment) => options.AllowInsecureUrls |= environment.IsDevelopment());
+        builder.Services.AddWebhookDestinations();
         builder.Services.AddFurnitureOpsRateLimits();
         builder.AddFurnitureOpsClusterClient();
         return builder;

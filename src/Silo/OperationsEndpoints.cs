@@ -21,7 +21,7 @@ public static class OperationsEndpoints
         services.AddHealthChecks()
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [Tags.Startup])
             .AddConfigurationCheck([Tags.Startup], typeof(ClusterEndpointOptions), typeof(LedgerOptions), typeof(LoyaltyOptions),
-                typeof(StorageOptions), typeof(ShutdownOptions))
+                typeof(StorageOptions), typeof(WebhookDestinationOptions), typeof(ShutdownOptions))
             .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: [Tags.Startup, Tags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [Tags.Ready])
             .AddCheck<StorageCircuitHealthCheck>("storage-circuit", tags: [Tags.Ready])

@@ -6,6 +6,7 @@ using FurnitureOps.Api.Idempotency;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Grains.Interfaces.Events;
 using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -61,11 +62,18 @@ public static partial class EventsApi
     }
 
     public static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> Register(
-        RegisterWebhookRequest request, HttpContext http, IClusterClient cluster, IOptions<WebhookOptions> options)
+        RegisterWebhookRequest request, HttpContext http, IClusterClient cluster, IOptions<WebhookOptions> options,
+        WebhookDestinations destinations)
     {
         if (Invalid(request, options.Value) is { } errors)
         {
             return Problems.Validation(errors);
+        }
+
+        if (await destinations.RefusalAsync(new Uri(request.Url!), http.RequestAborted) is { } refusal)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.WebhookUrlForbidden, "The webhook URL points inside the network.",
+                $"{refusal}. Webhooks may only reach public addresses, unless Webhooks:AllowedDestinations permits the host.");
         }
 
         if (!CommandContexts.TryCreate(http, request, out var context, out var problem))

@@ -23,7 +23,7 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [Startup, Ready])
             .AddConfigurationCheck([Startup], typeof(AuthOptions), typeof(HmacOptions), typeof(RateLimitOptions),
-                typeof(LoyaltyApiOptions), typeof(ShutdownOptions))
+                typeof(LoyaltyApiOptions), typeof(WebhookDestinationOptions), typeof(ShutdownOptions))
             .AddCheck<StorageHealthCheck>("postgres", tags: [Ready])
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Ready]);
         return services;

@@ -21,4 +21,5 @@ public static class ProblemCodes
     public const string SignatureInvalid = "signature_invalid";
     public const string TimestampOutOfWindow = "timestamp_out_of_window";
     public const string SignatureReplayed = "signature_replayed";
+    public const string WebhookUrlForbidden = FurnitureOps.ServiceDefaults.WebhookDestinations.ForbiddenCode;
 }

@@ -1,3 +1,4 @@
+using FurnitureOps.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,12 @@ public static class EventDeliveryExtensions
         services.AddHttpClient(WebhookSender.HttpClientName)
             .ConfigureHttpClient((provider, client) =>
                 client.Timeout = provider.GetRequiredService<IOptions<EventDeliveryOptions>>().Value.WebhookTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = provider.GetRequiredService<WebhookDestinations>().ConnectAsync, // every connection, not only the first
+            });
+        services.AddWebhookDestinations();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IEventConsumer, LowStockProjection>();

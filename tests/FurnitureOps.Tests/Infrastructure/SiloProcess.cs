@@ -39,6 +39,9 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
             ["ASPNETCORE_URLS"] = operations.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+
+            // The tests' webhook receivers listen on loopback, which Production forbids webhooks to reach.
+            ["Webhooks__AllowedDestinations__0"] = "127.0.0.1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
