@@ -31,6 +31,9 @@ public static class Program
 
     private const double QuietJitShare = 0.02;
 
+    /// <summary>Rounds each scenario's measured requests are split into, every target taking a turn in each.</summary>
+    private const int Rounds = 3;
+
     public static async Task<int> Main(string[] args)
     {
         var options = BenchOptions.Parse(args, Names);
@@ -97,10 +100,7 @@ public static class Program
         foreach (var scenario in scenarios)
         {
             Console.Error.WriteLine($"{scenario.Name}: {scenario.Description}");
-            foreach (var target in targets)
-            {
-                rows.Add(await scenario.RunAsync(target, sampler, cpu, options.Scale, options.Bound));
-            }
+            rows.AddRange(await MeasureAsync(scenario, targets, sampler, cpu, options));
         }
 
         ManyKeysResult? manyKeys = null;
@@ -167,6 +167,29 @@ public static class Program
         }
 
         Console.Error.WriteLine($"  (the JIT was still busy after {WarmUpPasses} warm-up passes; measuring anyway)");
+    }
+
+    /// <summary>
+    /// One scenario on every target, in <see cref="Rounds"/> rounds: each round sends every target its share of
+    /// the requests, the targets' order rotating from round to round, and each target's rounds are added up into
+    /// its row. The shared machine's speed drifts and jumps by tens of percent within a minute; measured one
+    /// target after the other, a slow spell fell on one target and moved the ratio by as much, while
+    /// interleaved every target gets its share of it.
+    /// </summary>
+    private static async Task<IReadOnlyList<ScenarioRow>> MeasureAsync(
+        Scenario scenario, Target[] targets, ConnectionSampler sampler, CpuClock? cpu, BenchOptions options)
+    {
+        var rounds = targets.ToDictionary(target => target, _ => new List<ScenarioRow>());
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var target = targets[(round + i) % targets.Length];
+                rounds[target].Add(await scenario.RunAsync(target, sampler, cpu, options.Scale / Rounds, options.Bound));
+            }
+        }
+
+        return [.. targets.Select(target => ScenarioRow.Combined(rounds[target]))];
     }
 
     private static async Task<(double Silo, double Api, double Bench)> JitSecondsAsync(FurnitureOpsService service)

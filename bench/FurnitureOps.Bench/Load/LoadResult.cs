@@ -28,4 +28,14 @@ public sealed record LoadResult(
     }
 
     public double Max => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[^1];
+
+    /// <summary>Several runs as one: their requests, time and answers added up, their latencies pooled.</summary>
+    public static LoadResult Pooled(IReadOnlyList<LoadResult> runs) => new(
+        runs.Sum(run => run.Requests),
+        runs.Sum(run => run.Completed),
+        runs.Aggregate(TimeSpan.Zero, (sum, run) => sum + run.Elapsed),
+        [.. runs.SelectMany(run => run.LatenciesMs).Order()],
+        runs.SelectMany(run => run.Statuses).GroupBy(status => status.Key).ToDictionary(group => group.Key, group => group.Sum(status => status.Value)),
+        runs.SelectMany(run => run.AcknowledgedKeys).ToHashSet(),
+        runs.Any(run => run.HitTimeBound));
 }

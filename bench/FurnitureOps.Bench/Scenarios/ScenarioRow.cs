@@ -28,4 +28,21 @@ public sealed record ScenarioRow(
 
     /// <summary>The ledger holds exactly the expected effects, one per key, and nothing went unanswered.</summary>
     public bool Correct => !Load.HitTimeBound && Effects.Rows == ExpectedEffects && Effects.DistinctKeys == Effects.Rows;
+
+    /// <summary>
+    /// One target's rounds of a scenario as one row: everything added up, latencies pooled, connection peaks
+    /// the highest. Each round had a tenant of its own, so effects and keys add up too.
+    /// </summary>
+    public static ScenarioRow Combined(IReadOnlyList<ScenarioRow> rounds)
+    {
+        var first = rounds[0];
+        return new ScenarioRow(first.Scenario, first.Target, first.Clients,
+            LoadResult.Pooled([.. rounds.Select(round => round.Load)]),
+            rounds.Sum(round => round.ExpectedEffects),
+            new Effects(rounds.Sum(round => round.Effects.Rows), rounds.Sum(round => round.Effects.DistinctKeys)),
+            rounds.All(round => round.Flushes is not null) ? rounds.Select(round => round.Flushes!).Aggregate((a, b) => a + b) : null,
+            rounds.Sum(round => round.WritePathStatements),
+            ConnectionPeaks.Highest([.. rounds.Select(round => round.Connections)]),
+            rounds.All(round => round.Cpu is not null) ? rounds.Select(round => round.Cpu!).Aggregate((a, b) => a + b) : null);
+    }
 }

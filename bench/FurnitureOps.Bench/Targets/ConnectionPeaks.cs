@@ -11,4 +11,9 @@ public sealed record ConnectionPeaks(IReadOnlyDictionary<string, int> ByHolder, 
 {
     /// <summary>The peak of one part (0 if it held no connection in any sample).</summary>
     public int Peak(string holder) => ByHolder.GetValueOrDefault(holder);
+
+    /// <summary>The peaks of several runs: the highest of each, over all their samples.</summary>
+    public static ConnectionPeaks Highest(IReadOnlyList<ConnectionPeaks> runs) => new(
+        runs.SelectMany(run => run.ByHolder).GroupBy(peak => peak.Key).ToDictionary(group => group.Key, group => group.Max(peak => peak.Value)),
+        runs.Max(run => run.Together), runs.Sum(run => run.Samples));
 }

@@ -15,6 +15,9 @@ public sealed record CpuTimes(TimeSpan Silo, TimeSpan Api, TimeSpan Postgres, Ti
 
     public CpuTimes Per(int requests) => new(Silo / requests, Api / requests, Postgres / requests, Bench / requests);
 
+    public static CpuTimes operator +(CpuTimes a, CpuTimes b) =>
+        new(a.Silo + b.Silo, a.Api + b.Api, a.Postgres + b.Postgres, a.Bench + b.Bench);
+
     public static CpuTimes operator -(CpuTimes after, CpuTimes before) =>
         new(after.Silo - before.Silo, after.Api - before.Api, after.Postgres - before.Postgres, after.Bench - before.Bench);
 }

@@ -53,6 +53,19 @@ public sealed class BenchToolTests
         Assert.Equal(1, replay.Effects.Rows);
         Assert.Equal(100, replay.WritePathStatements);
 
+        // A scenario's rounds add up into one row per target (Program.MeasureAsync): a second seed-load round.
+        var second = await new SeedLoadScenario().RunAsync(target, sampler, cpu, scale: 0.1, TimeSpan.FromMinutes(1));
+        var combined = ScenarioRow.Combined([seed, second]);
+        Assert.Equal((400, 80L, 80L, 80L, 400L),
+            (combined.Load.Completed, combined.ExpectedEffects, combined.Effects.Rows, combined.Effects.DistinctKeys, combined.WritePathStatements));
+        Assert.True(combined.Correct);
+        Assert.Equal(seed.Load.Elapsed + second.Load.Elapsed, combined.Load.Elapsed);
+        Assert.Equal([.. seed.Load.LatenciesMs.Concat(second.Load.LatenciesMs).Order()], combined.Load.LatenciesMs);
+        Assert.Equal(new Dictionary<int, int> { [200] = 400 }, combined.Load.Statuses);
+        Assert.Equal(Math.Max(seed.Connections.Peak(RowLockBaseline.ApplicationName), second.Connections.Peak(RowLockBaseline.ApplicationName)),
+            combined.Connections.Peak(RowLockBaseline.ApplicationName));
+        Assert.Equal(seed.Cpu! + second.Cpu!, combined.Cpu);
+
         var table = Report.Table([seed, replay], null, Goals.Check([seed, replay], null));
         Assert.Contains("seed-load", table, StringComparison.Ordinal);
         Assert.Contains("40/40 ok", table, StringComparison.Ordinal);
