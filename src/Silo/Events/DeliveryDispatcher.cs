@@ -11,6 +11,13 @@ namespace FurnitureOps.Silo.Events;
 /// run one; a dispatcher that dies mid-attempt leaves a row that is due again when its lease ends.
 /// Results are written back guarded by the attempt number, so a late answer cannot overwrite a newer attempt.
 /// </summary>
+/// <remarks>
+/// Subscribers are kept apart. Internal consumers' deliveries are claimed and applied on their own, never
+/// behind a webhook. Webhook deliveries are claimed only when a slot is free to start them at once (at most
+/// <c>Events:DeliveryConcurrency</c> in flight, and <c>Events:DeliveriesPerSubscriber</c> per subscriber) and run
+/// without the round waiting for them: a slow receiver occupies its own few slots, not everyone's, and every
+/// claimed delivery starts within its lease and ends within <c>Events:WebhookTimeout</c>, which is shorter.
+/// </remarks>
 public sealed partial class DeliveryDispatcher(
     NpgsqlDataSource dataSource,
     WebhookSender webhooks,
@@ -24,45 +31,110 @@ public sealed partial class DeliveryDispatcher(
     private readonly Dictionary<string, IEventConsumer> _consumers =
         consumers.ToDictionary(consumer => ConsumerPrefix + consumer.Name, StringComparer.Ordinal);
 
-    /// <summary>Claims and makes one round of due deliveries; returns how many were claimed.</summary>
+    private static readonly Dictionary<string, int> NoneHeld = [];
+
+    private readonly InFlightWebhooks _inFlight = new();
+
+    /// <summary>
+    /// Applies the internal consumers' due deliveries and starts as many due webhook deliveries as there are
+    /// free slots; true when either side found a full batch (more is probably waiting).
+    /// </summary>
     /// <remarks>
     /// An internal consumer's deliveries of the round run one after another, in feed order per aggregate: in
     /// parallel they would only queue on the aggregate's row lock (the low-stock projection locks the SKU's
     /// level), each holding a connection while it waits; under a hot SKU that was most of the database's
-    /// time. They also commit together (<see cref="ConsumeRoundAsync"/>). Webhook deliveries run in parallel,
-    /// each in a lane of its own.
+    /// time. They also commit together (<see cref="ConsumeRoundAsync"/>).
     /// </remarks>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    protected override async Task<bool> RoundAsync(CancellationToken cancellationToken)
     {
-        var claimed = await ClaimAsync(cancellationToken);
-        var work = claimed.Where(IsWebhook).Select(delivery => (Func<CancellationToken, Task>)(token => DeliverAsync(delivery, token)))
-            .Concat(claimed.Where(delivery => !IsWebhook(delivery)).GroupBy(delivery => delivery.Subscriber)
-                .Select(round => (Func<CancellationToken, Task>)(token => ConsumeRoundAsync(round.Key, [.. round], token))));
-        await Parallel.ForEachAsync(work,
-            new ParallelOptions { MaxDegreeOfParallelism = Options.DeliveryConcurrency, CancellationToken = cancellationToken },
-            async (deliver, token) => await deliver(token));
-        return claimed.Count;
+        var consumed = await ClaimAsync(ConsumerPrefix, Options.DeliveryBatchSize, Options.DeliveryBatchSize, NoneHeld, cancellationToken);
+        foreach (var round in consumed.GroupBy(delivery => delivery.Subscriber))
+        {
+            await ConsumeRoundAsync(round.Key, [.. round], cancellationToken);
+        }
+
+        var (free, held) = _inFlight.Capacity(Options.DeliveryConcurrency);
+        var wanted = Math.Min(free, Options.DeliveryBatchSize);
+        var started = wanted == 0 ? [] : await ClaimAsync(WebhookPrefix, wanted, Options.DeliveriesPerSubscriber, held, cancellationToken);
+        foreach (var delivery in started)
+        {
+            _inFlight.Start(delivery.Subscriber, DeliverLoggedAsync(delivery, cancellationToken));
+        }
+
+        if (consumed.Count == Options.DeliveryBatchSize)
+        {
+            return true;
+        }
+
+        if (wanted == 0 || started.Count == wanted)
+        {
+            // Every slot busy, or more may be due: claim again once half the slots are free (in a batch rather
+            // than one claim per ended delivery), or after the poll interval.
+            await _inFlight.WaitForSlotsAsync(Options.DeliveryConcurrency, Math.Max(1, Options.DeliveryConcurrency / 2),
+                Options.PollInterval, cancellationToken);
+            return true;
+        }
+
+        return false;
     }
 
-    private static bool IsWebhook(Delivery delivery) => !delivery.Subscriber.StartsWith(ConsumerPrefix, StringComparison.Ordinal);
-
-    protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
-        await DispatchBatchAsync(cancellationToken) == Options.DeliveryBatchSize;
-
-    private async Task<List<Delivery>> ClaimAsync(CancellationToken cancellationToken)
+    // A delivery runs on after its round; an outcome it could not record leaves the row due again when its lease ends.
+    private async Task DeliverLoggedAsync(Delivery delivery, CancellationToken cancellationToken)
     {
+        try
+        {
+            await DeliverAsync(delivery, cancellationToken);
+        }
+        catch (Exception error) when (error is NpgsqlException or TimeoutException)
+        {
+            LogOutcomeNotRecorded(Logger, error, delivery.Event.EventId, delivery.Subscriber, delivery.Attempt);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the silo is stopping; the lease hands the delivery to another dispatcher
+        }
+    }
+
+    /// <summary>Lets the deliveries in flight end (or see the stop) before the silo goes on shutting down.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await _inFlight.DrainAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries whose subscriber starts with <paramref name="kind"/>,
+    /// each subscriber's in flight (<paramref name="held"/>) and claimed together at most <paramref name="perSubscriber"/>.
+    /// </summary>
+    private async Task<List<Delivery>> ClaimAsync(
+        string kind, int limit, int perSubscriber, IReadOnlyDictionary<string, int> held, CancellationToken cancellationToken)
+    {
+        string[] full = [.. held.Where(subscriber => subscriber.Value >= perSubscriber).Select(subscriber => subscriber.Key)];
+        var partly = held.Where(subscriber => subscriber.Value < perSubscriber).ToList();
+        // Subscribers with all their share in flight are skipped; rows beyond a subscriber's share are locked
+        // by the scan only until the statement ends.
         await using var command = dataSource.CreateCommand(
             """
             WITH due AS (
-                SELECT id FROM event_deliveries
+                SELECT id, subscriber, next_attempt_at FROM event_deliveries
                 WHERE status = 'pending' AND next_attempt_at <= now()
+                  AND starts_with(subscriber, $3) AND subscriber <> ALL($4)
                 ORDER BY next_attempt_at, id
-                LIMIT $1
+                LIMIT $1 * 4
                 FOR UPDATE SKIP LOCKED),
+            chosen AS (
+                SELECT id FROM (
+                    SELECT due.id, due.next_attempt_at, coalesce(holding.remaining, $5) AS allowed,
+                           row_number() OVER (PARTITION BY due.subscriber ORDER BY due.next_attempt_at, due.id) AS turn
+                    FROM due LEFT JOIN unnest($6::text[], $7::int[]) AS holding (subscriber, remaining)
+                         ON holding.subscriber = due.subscriber) ranked
+                WHERE turn <= allowed
+                ORDER BY next_attempt_at, id
+                LIMIT $1),
             claimed AS (
                 UPDATE event_deliveries d
                 SET attempts = d.attempts + 1, next_attempt_at = now() + $2
-                FROM due WHERE d.id = due.id
+                FROM chosen WHERE d.id = chosen.id
                 RETURNING d.id, d.outbox_id, d.subscriber, d.attempts)
             SELECT c.id, c.subscriber, c.attempts,
                    o.feed_position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
@@ -74,8 +146,13 @@ public sealed partial class DeliveryDispatcher(
                    ON s.id = CASE WHEN starts_with(c.subscriber, 'webhook:') THEN substr(c.subscriber, 9)::uuid END
             ORDER BY c.id
             """);
-        command.Parameters.Add(new() { Value = Options.DeliveryBatchSize });
+        command.Parameters.Add(new() { Value = limit });
         command.Parameters.Add(new() { Value = Options.Lease });
+        command.Parameters.Add(new() { Value = kind });
+        command.Parameters.Add(new() { Value = full, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = perSubscriber });
+        command.Parameters.Add(new() { Value = partly.Select(subscriber => subscriber.Key).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = partly.Select(subscriber => perSubscriber - subscriber.Value).ToArray() });
         var deliveries = new List<Delivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -173,6 +250,10 @@ public sealed partial class DeliveryDispatcher(
 
     private sealed record Delivery(
         long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The outcome of delivering event {EventId} to {Subscriber} (attempt {Attempt}) was not recorded; it is due again when its lease ends")]
+    private static partial void LogOutcomeNotRecorded(ILogger logger, Exception error, Guid eventId, string subscriber, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Delivery of event {EventId} to {Subscriber} failed (attempt {Attempt}, dead-lettered: {DeadLettered}): {Error}")]

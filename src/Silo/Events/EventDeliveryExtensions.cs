@@ -16,6 +16,8 @@ public static class EventDeliveryExtensions
             .BindConfiguration("Events")
             .ValidateDataAnnotations()
             .Validate(options => options.Lease > options.WebhookTimeout, "Events:Lease must be longer than Events:WebhookTimeout.")
+            .Validate(options => options.DeliveriesPerSubscriber <= options.DeliveryConcurrency,
+                "Events:DeliveriesPerSubscriber must be at most Events:DeliveryConcurrency.")
             .ValidateOnStart();
         services.AddHttpClient(WebhookSender.HttpClientName)
             .ConfigureHttpClient((provider, client) =>

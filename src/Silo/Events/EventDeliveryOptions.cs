@@ -20,13 +20,21 @@ public sealed class EventDeliveryOptions
     [Range(1, 100)]
     public int MaxPublishAttempts { get; set; } = 5;
 
-    /// <summary>Deliveries claimed per round by one dispatcher.</summary>
+    /// <summary>Internal consumers' deliveries claimed per round by one dispatcher, and the most webhook deliveries claimed at once.</summary>
     [Range(1, 1_000)]
     public int DeliveryBatchSize { get; set; } = 50;
 
-    /// <summary>Deliveries one dispatcher makes at the same time.</summary>
+    /// <summary>Webhook deliveries one dispatcher makes at the same time.</summary>
     [Range(1, 256)]
     public int DeliveryConcurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Of those, how many may go to one subscriber, so a slow receiver holds at most this many of a
+    /// dispatcher's slots; at most <see cref="DeliveryConcurrency"/>. Per silo: with several silos a subscriber
+    /// may receive this many from each.
+    /// </summary>
+    [Range(1, 256)]
+    public int DeliveriesPerSubscriber { get; set; } = 2;
 
     /// <summary>Attempts of one delivery (a webhook answering non-2xx or timing out) before it is dead-lettered.</summary>
     [Range(1, 100)]
