@@ -37,7 +37,7 @@ public sealed class WebhookDestinationTests(ApiFixture api)
     [InlineData("http://[64:ff9b::a9fe:a9fe]/hook")] // 169.254.169.254 through NAT64
     public async Task AnInternalDestinationIsRefusedAtRegistrationAndNothingIsWritten(string url)
     {
-        await using var production = Production(allowed: []);
+        await using var production = await ProductionAsync(allowed: []);
         var client = TenantClient(production);
 
         var response = await client.PostJsonAsync("/v1/webhooks", new { url, secret = Secret });
@@ -50,7 +50,7 @@ public sealed class WebhookDestinationTests(ApiFixture api)
     [Fact]
     public async Task PublicAddressesAndAllowedDestinationsAreAccepted()
     {
-        await using var production = Production(allowed: ["127.0.0.1", "10.20.0.0/16"]);
+        await using var production = await ProductionAsync(allowed: ["127.0.0.1", "10.20.0.0/16"]);
         var client = TenantClient(production);
 
         foreach (var url in new[] { "http://93.184.215.14/hook", "http://[2606:4700::1111]/hook", "http://127.0.0.1:9/hook", "http://10.20.3.4/hook" })
@@ -110,6 +110,14 @@ public sealed class WebhookDestinationTests(ApiFixture api)
         }
 
         return api.CreateApi(api.ClusterId, settings, environment: "Production");
+    }
+
+    // Ready first: until its cluster client has a gateway, the API answers every route 503.
+    private async Task<ApiFactory> ProductionAsync(string[] allowed)
+    {
+        var instance = Production(allowed);
+        await ApiFixture.WaitUntilReadyAsync(instance.CreateClient());
+        return instance;
     }
 
     private HttpClient TenantClient(ApiFactory instance)
