@@ -11,10 +11,11 @@ namespace FurnitureOps.Grains.Events;
 
 /// <summary>
 /// Webhook subscriptions in <c>webhook_subscriptions</c>. A subscription's id is derived from tenant and
-/// idempotency key, so a retried registration finds the row it created instead of making a second one.
+/// idempotency key, so a retried registration finds the row it created instead of making a second one. The
+/// secret is stored protected (<see cref="IWebhookSecrets"/>) and never read back here.
 /// </summary>
 [StatelessWorker]
-public sealed class WebhookRegistryGrain(PostgresStorage storage, GrainClock clock) : Grain, IWebhookRegistryGrain
+public sealed class WebhookRegistryGrain(PostgresStorage storage, GrainClock clock, IWebhookSecrets secrets) : Grain, IWebhookRegistryGrain
 {
     private const string Columns = "id, url, event_types, created_by, created_at, fingerprint";
 
@@ -26,14 +27,14 @@ public sealed class WebhookRegistryGrain(PostgresStorage storage, GrainClock clo
             var id = SubscriptionId(tenantId, context.IdempotencyKey);
             await using (var insert = storage.DataSource.Command(
                 $"""
-                INSERT INTO webhook_subscriptions (id, tenant_id, url, event_types, secret, fingerprint, created_by, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO webhook_subscriptions (id, tenant_id, url, event_types, secret, secret_protected, fingerprint, created_by, created_at)
+                VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING {Columns}
                 """,
                 id, tenantId, registration.Url,
                 new NpgsqlParameter { Value = registration.EventTypes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                registration.Secret, context.Fingerprint, context.Actor, clock.Time.GetUtcNow()))
+                secrets.Protect(registration.Secret), context.Fingerprint, context.Actor, clock.Time.GetUtcNow()))
             {
                 if (await ReadOneAsync(insert, token) is { } created)
                 {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using FurnitureOps.Grains.Events;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,6 +23,7 @@ namespace FurnitureOps.Silo.Events;
 public sealed partial class DeliveryDispatcher(
     NpgsqlDataSource dataSource,
     WebhookSender webhooks,
+    IWebhookSecrets secrets,
     IEnumerable<IEventConsumer> consumers,
     IOptions<EventDeliveryOptions> options,
     ILogger<DeliveryDispatcher> logger) : PollingWorker(options, logger)
@@ -139,7 +142,7 @@ public sealed partial class DeliveryDispatcher(
             SELECT c.id, c.subscriber, c.attempts,
                    o.feed_position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
                    o.aggregate_type, o.aggregate_id, o.aggregate_version, o.payload::text,
-                   s.url, s.secret, s.deleted_at IS NOT NULL
+                   s.url, s.secret, s.deleted_at IS NOT NULL, s.secret_protected
             FROM claimed c
             JOIN outbox o ON o.id = c.outbox_id
             LEFT JOIN webhook_subscriptions s
@@ -162,7 +165,7 @@ public sealed partial class DeliveryDispatcher(
                 reader.GetString(12));
             deliveries.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), published,
                 reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                !reader.IsDBNull(15) && reader.GetBoolean(15)));
+                !reader.IsDBNull(15) && reader.GetBoolean(15), !reader.IsDBNull(16) && reader.GetBoolean(16)));
         }
 
         return deliveries;
@@ -188,7 +191,18 @@ public sealed partial class DeliveryDispatcher(
             return;
         }
 
-        var error = await webhooks.SendAsync(delivery.Event, new Uri(delivery.Url), delivery.Secret, delivery.Attempt, cancellationToken);
+        string secret;
+        try
+        {
+            secret = secrets.Reveal(delivery.Secret, delivery.SecretProtected);
+        }
+        catch (CryptographicException)
+        {
+            await FailAsync(delivery, "the webhook secret cannot be read: its Data Protection key is not in data_protection_keys", cancellationToken);
+            return;
+        }
+
+        var error = await webhooks.SendAsync(delivery.Event, new Uri(delivery.Url), secret, delivery.Attempt, cancellationToken);
         if (error is null)
         {
             await FinishAsync(delivery, "delivered", null, cancellationToken);
@@ -249,7 +263,7 @@ public sealed partial class DeliveryDispatcher(
         delivery.Subscriber.StartsWith(WebhookPrefix, StringComparison.Ordinal) ? "webhook" : "consumer";
 
     private sealed record Delivery(
-        long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted);
+        long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted, bool SecretProtected);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The outcome of delivering event {EventId} to {Subscriber} (attempt {Attempt}) was not recorded; it is due again when its lease ends")]

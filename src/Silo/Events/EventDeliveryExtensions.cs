@@ -1,6 +1,10 @@
+using FurnitureOps.Grains.Events;
 using FurnitureOps.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FurnitureOps.Silo.Events;
 
@@ -8,7 +12,8 @@ public static class EventDeliveryExtensions
 {
     /// <summary>
     /// Event delivery on this silo (configuration section <c>Events</c>): the outbox relay, the delivery
-    /// dispatcher with its webhook sender and internal consumers, and the backlog monitor.
+    /// dispatcher with its webhook sender and internal consumers, the backlog monitor, and webhook secrets
+    /// protected at rest (Data Protection, its key ring in PostgreSQL).
     /// </summary>
     public static IServiceCollection AddEventDelivery(this IServiceCollection services)
     {
@@ -29,6 +34,11 @@ public static class EventDeliveryExtensions
             });
         services.AddWebhookDestinations();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName("FurnitureOps");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresKeyRing(dataSource));
+        services.AddSingleton<IWebhookSecrets, WebhookSecrets>();
+        services.AddHostedService<WebhookSecretProtection>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IEventConsumer, LowStockProjection>();
         services.AddSingleton<OutboxRelay>();
