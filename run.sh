@@ -154,7 +154,7 @@ FurnitureOps is running.
   API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json, /metrics)
   Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /startupz, /livez, /metrics, /dashboard)$(
   [ "$SILOS" -gt 1 ] && printf '\n                  … %s silos in all: operations ports %s-%s' "$SILOS" "$SILO_OPS_PORT" "$((SILO_OPS_PORT + SILOS - 1))")
-  Logs            .data/logs/{silo,silo-N,api}.log
+  Logs            $DATA/logs/{silo,silo-N,api}.log
 
 Development token (tenant demo, every scope, 12 h):
 export TOKEN=$TOKEN

@@ -7,7 +7,8 @@ namespace FurnitureOps.Tests.Cluster;
 
 /// <summary>
 /// <c>./run.sh</c> as a user runs it, on ports and a data directory of its own: an API that never becomes ready
-/// is reported and fails the script, rather than "FurnitureOps is running" being printed.
+/// is reported and fails the script, rather than "FurnitureOps is running" being printed; a run that was killed
+/// does not stop the next one from starting; and with two silos, killing one leaves the cluster up.
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class RunScriptTests : IDisposable
@@ -15,10 +16,10 @@ public sealed class RunScriptTests : IDisposable
     private static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"furnitureops-run-{Guid.NewGuid():N}");
     private readonly int _apiPort = Ports.Free();
-    private readonly int _siloPort = Ports.Free();
+    private readonly int _siloPort = Ports.FreeRange(2);
     private readonly int _pgPort = Ports.Free();
-    private readonly int _orleansPort = Ports.Free();
-    private readonly int _gatewayPort = Ports.Free();
+    private readonly int _orleansPort = Ports.FreeRange(2);
+    private readonly int _gatewayPort = Ports.FreeRange(2);
     private readonly List<Process> _runs = [];
 
     [Fact]
@@ -33,6 +34,89 @@ public sealed class RunScriptTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("The API was not ready after 1 s", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("FurnitureOps is running.", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AfterAKilledRunTheNextRunStopsWhatItLeftAndStarts()
+    {
+        var (first, firstOutput) = Start(environment: null);
+        await UntilRunningAsync(first, firstOutput);
+        var leftovers = Pids(firstOutput);
+        first.Kill(); // SIGKILL of the script alone: its PostgreSQL, silo and API keep running, as after a closed terminal
+
+        var (second, secondOutput) = Start(environment: null);
+        await UntilRunningAsync(second, secondOutput);
+
+        Assert.All(leftovers, pid => Assert.False(Alive(pid), $"pid {pid} of the killed run is still running"));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_apiPort}") };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KillingOneOfTwoSilosLeavesTheClusterUpAndSaysWhichExited()
+    {
+        var (run, output) = Start(environment: null, "--silos", "2");
+        await UntilRunningAsync(run, output);
+        var silo2 = Pid(output, "silo 2");
+
+        Process.GetProcessById(silo2).Kill();
+
+        await Poll.UntilAsync(() => Task.FromResult(Text(output).Contains($"silo 2 (pid {silo2}) exited", StringComparison.Ordinal)),
+            "run.sh reports the silo's exit", TimeSpan.FromSeconds(30));
+        Assert.False(run.HasExited);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_apiPort}") };
+        await Poll.UntilAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK,
+            "the API stays ready on the remaining silo", TimeSpan.FromSeconds(60));
+        Assert.False(run.HasExited);
+    }
+
+    private static async Task UntilRunningAsync(Process run, StringBuilder output)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        while (!Text(output).Contains("FurnitureOps is running.", StringComparison.Ordinal))
+        {
+            if (run.HasExited)
+            {
+                Assert.Fail($"run.sh exited ({run.ExitCode}) before it was running:\n{Text(output)}");
+            }
+
+            await Task.Delay(250, bound.Token);
+        }
+
+        // The pids line comes a few lines later in the same banner.
+        while (!Text(output).Contains("Press Ctrl-C to stop.", StringComparison.Ordinal))
+        {
+            await Task.Delay(100, bound.Token);
+        }
+    }
+
+    // "Processes: silo 1 pid 123; the API pid 456; "
+    private static int[] Pids(StringBuilder output) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(Text(output), @"pid (\d+)").Select(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    private static int Pid(StringBuilder output, string name) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(Text(output), $@"{name} pid (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
+    // Running, not a zombie waiting for a parent that was killed to reap it: /proc/<pid>/stat's state.
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     public void Dispose()
