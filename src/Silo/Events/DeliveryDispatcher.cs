@@ -96,6 +96,11 @@ public sealed partial class DeliveryDispatcher(
         {
             // the silo is stopping; the lease hands the delivery to another dispatcher
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Nothing else awaits this task: a failure no one logs here would go unseen.
+            LogDeliveryCrashed(Logger, error, delivery.Event.EventId, delivery.Subscriber, delivery.Attempt);
+        }
     }
 
     /// <summary>Lets the deliveries in flight end (or see the stop) before the silo goes on shutting down.</summary>
@@ -264,6 +269,10 @@ public sealed partial class DeliveryDispatcher(
 
     private sealed record Delivery(
         long Id, string Subscriber, int Attempt, PublishedEvent Event, string? Url, string? Secret, bool SubscriptionDeleted, bool SecretProtected);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Delivering event {EventId} to {Subscriber} (attempt {Attempt}) failed unexpectedly; it is due again when its lease ends")]
+    private static partial void LogDeliveryCrashed(ILogger logger, Exception error, Guid eventId, string subscriber, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The outcome of delivering event {EventId} to {Subscriber} (attempt {Attempt}) was not recorded; it is due again when its lease ends")]
