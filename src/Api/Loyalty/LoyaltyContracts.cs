@@ -6,13 +6,28 @@ namespace FurnitureOps.Api.Loyalty;
 public static class LoyaltyLimits
 {
     public const long MaxPoints = 1_000_000_000;
-    public const string SourcePattern = "^[A-Za-z0-9._:-]{1,128}$";
+
+    // No ':' in a source type: the business key is "{sourceType}:{sourceId}", so its first ':' ends the type
+    // and "a:b" + "c" can never be the same key as "a" + "b:c".
+    public const string SourceTypePattern = "^[A-Za-z0-9._-]{1,64}$";
+    public const string SourceIdPattern = "^[A-Za-z0-9._:-]{1,128}$";
 }
 
+/// <summary>An accrual from a client. The source types FurnitureOps' sagas use (<see cref="LoyaltySources"/>) are refused.</summary>
 public sealed record AccrualRequest(
     [Required, Range(1, LoyaltyLimits.MaxPoints)] long? Points,
-    [Required, RegularExpression(LoyaltyLimits.SourcePattern, ErrorMessage = "sourceType must be 1-128 of [A-Za-z0-9._:-].")] string? SourceType,
-    [Required, RegularExpression(LoyaltyLimits.SourcePattern, ErrorMessage = "sourceId must be 1-128 of [A-Za-z0-9._:-].")] string? SourceId);
+    [Required, RegularExpression(LoyaltyLimits.SourceTypePattern, ErrorMessage = "sourceType must be 1-64 of [A-Za-z0-9._-].")] string? SourceType,
+    [Required, RegularExpression(LoyaltyLimits.SourceIdPattern, ErrorMessage = "sourceId must be 1-128 of [A-Za-z0-9._:-].")] string? SourceId)
+    : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SourceType is not null && LoyaltySources.IsReserved(SourceType))
+        {
+            yield return new ValidationResult($"sourceType '{SourceType}' is reserved for FurnitureOps' own accruals.", [nameof(SourceType)]);
+        }
+    }
+}
 
 /// <summary>A manual reward. The staff member is the token's subject; a staff id in the body is refused as unknown.</summary>
 public sealed record RewardRequest(

@@ -32,6 +32,10 @@ public static class LoyaltyOutcomes
         LoyaltyRejection.InsufficientPoints => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
             "Not enough points.", $"Only {rejection.Available} available.",
             new Dictionary<string, object?> { ["available"] = rejection.Available }),
+        LoyaltyRejection.SourceReused => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
+            "This source was already accrued with other points.",
+            $"The source's accrual was {rejection.Available} points; an accrual is credited once per sourceType and sourceId.",
+            new Dictionary<string, object?> { ["points"] = rejection.Available }),
         _ => throw new InvalidOperationException($"Unmapped loyalty rejection '{rejection.Code}'."),
     };
 }

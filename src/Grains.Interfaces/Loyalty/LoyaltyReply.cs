@@ -47,6 +47,12 @@ public sealed record LoyaltyRejection(string Code, long? Available = null)
 
     /// <summary>A reversal found no points to take back (the balance is 0).</summary>
     public const string NothingToReverse = "nothing_to_reverse";
+
+    /// <summary>
+    /// An accrual whose source was accrued before with other points; <see cref="Available"/> is the points of
+    /// that first entry.
+    /// </summary>
+    public const string SourceReused = "source_reused";
 }
 
 /// <summary>

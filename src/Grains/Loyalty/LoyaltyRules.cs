@@ -21,6 +21,14 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
         var line = Describe(playerId, command, context.Command, context.Now, businessDay);
         if (line.BusinessKey is { } businessKey && state.ByBusinessKey.TryGetValue(businessKey, out var earlier))
         {
+            // A repeat must be the same accrual: the same source claiming other points is a different one. (A
+            // reward's key covers its points; a reversal's entry records what was left to take back.)
+            if (command is AccruePoints && (earlier.Operation != line.Operation || earlier.Points != line.Points))
+            {
+                return new LedgerDecision<PlayerState, LoyaltyReply>.Reject(
+                    new LoyaltyReply(null, null, false, new LoyaltyRejection(LoyaltyRejection.SourceReused, earlier.Points)));
+            }
+
             return new LedgerDecision<PlayerState, LoyaltyReply>.Repeat(
                 new LoyaltyReply(earlier, state.ToSnapshot(playerId, tiers), Deduplicated: true, Rejection: null));
         }

@@ -135,8 +135,8 @@ public sealed partial class PosEventGrain
             PosStepKind.CompensateLine => await OnSkuAsync(step,
                 State.Submission.Type == PosEventType.Sale ? new ReturnStock(step.Quantity, orderRef) : new SellStock(step.Quantity, orderRef),
                 $"{eventId}:{step.LineNo}:compensate"),
-            PosStepKind.AccruePoints => await OnPlayerAsync(step, new AccruePoints(step.Quantity, "pos", eventId)),
-            PosStepKind.ReversePoints => await OnPlayerAsync(step, new ReversePoints(step.Quantity, "pos_return", eventId)),
+            PosStepKind.AccruePoints => await OnPlayerAsync(step, new AccruePoints(step.Quantity, LoyaltySources.Pos, eventId)),
+            PosStepKind.ReversePoints => await OnPlayerAsync(step, new ReversePoints(step.Quantity, LoyaltySources.PosReturn, eventId)),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "Unknown POS step."),
         };
     }

@@ -85,7 +85,7 @@ public sealed partial class RatingSlipGrain
 
         var player = GrainFactory.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(_tenantId, State.PlayerId));
         var outcome = await player.ExecuteAsync(
-            new AccruePoints(State.Points.Value, "rating_slip", _slipId),
+            new AccruePoints(State.Points.Value, LoyaltySources.RatingSlip, _slipId),
             new CommandContext($"rating-slip:{_slipId}", $"rating-slip:{_slipId}:{State.Points}", State.CompletedBy!, State.CorrelationId!));
         State.AccrualEntry = outcome.Reply?.Entry
             ?? throw new InvalidOperationException($"Accrual for slip {_slipId} answered {outcome.Status} without an entry.");

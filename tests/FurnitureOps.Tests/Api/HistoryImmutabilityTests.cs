@@ -59,7 +59,7 @@ public sealed class HistoryImmutabilityTests(ApiFixture api) : ApiTestBase(api)
     {
         await CreateSkuAsync(onHand: 5);
         await Client.PostJsonAsync($"/v1/inventory/{Sku}/sales", new { quantity = 1 });
-        await Client.PostJsonAsync($"/v1/players/P-{Guid.NewGuid():N}/loyalty/accruals", new { points = 5, sourceType = "pos", sourceId = "s" });
+        await Client.PostJsonAsync($"/v1/players/P-{Guid.NewGuid():N}/loyalty/accruals", new { points = 5, sourceType = "visit", sourceId = "s" });
     }
 
     private async Task AssertHistoryUnchangedAsync()

@@ -22,14 +22,14 @@ public sealed class LoyaltyApiTests(ApiFixture api) : ApiTestBase(api)
     [Fact]
     public async Task AccrualAnswersEntryAndStateAndTheSameSourceIsDeduplicatedUnderAnotherKey()
     {
-        var first = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 1500, sourceType = "pos", sourceId = "sale-7" }, "a-1");
-        var retry = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 1500, sourceType = "pos", sourceId = "sale-7" }, "a-2");
+        var first = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 1500, sourceType = "visit", sourceId = "sale-7" }, "a-1");
+        var retry = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 1500, sourceType = "visit", sourceId = "sale-7" }, "a-2");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var body = await first.JsonAsync();
         Assert.False(body.GetProperty("deduplicated").GetBoolean());
         Assert.Equal(1500, body.GetProperty("entry").GetProperty("balanceAfter").GetInt64());
-        Assert.Equal("pos:sale-7", body.GetProperty("entry").GetProperty("sourceReference").GetString());
+        Assert.Equal("visit:sale-7", body.GetProperty("entry").GetProperty("sourceReference").GetString());
         Assert.Equal("silver", body.GetProperty("state").GetProperty("tier").GetString());
         Assert.Equal(0.125, body.GetProperty("state").GetProperty("tierProgress").GetDouble(), precision: 6);
         var again = await retry.JsonAsync();
@@ -41,9 +41,9 @@ public sealed class LoyaltyApiTests(ApiFixture api) : ApiTestBase(api)
     [Fact]
     public async Task LoyaltyCommandsFollowTheIdempotencyKeyRules()
     {
-        var first = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "pos", sourceId = "k-1" }, "same-key");
-        var replay = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "pos", sourceId = "k-1" }, "same-key");
-        var reused = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 11, sourceType = "pos", sourceId = "k-2" }, "same-key");
+        var first = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "visit", sourceId = "k-1" }, "same-key");
+        var replay = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 10, sourceType = "visit", sourceId = "k-1" }, "same-key");
+        var reused = await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 11, sourceType = "visit", sourceId = "k-2" }, "same-key");
         var missing = await Client.SendJsonAsync(HttpMethod.Post, $"{Loyalty}/redemptions", new { points = 1, reference = "v" }, idempotencyKey: null);
 
         Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
@@ -55,7 +55,7 @@ public sealed class LoyaltyApiTests(ApiFixture api) : ApiTestBase(api)
     [Fact]
     public async Task RedemptionBeyondBalanceIs409InsufficientPointsWithAvailable()
     {
-        await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 40, sourceType = "pos", sourceId = "s1" });
+        await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 40, sourceType = "visit", sourceId = "s1" });
 
         var response = await Client.PostJsonAsync($"{Loyalty}/redemptions", new { points = 41, reference = "voucher-1" });
 
@@ -126,7 +126,7 @@ public sealed class LoyaltyApiTests(ApiFixture api) : ApiTestBase(api)
     [Fact]
     public async Task LedgerListsEntriesWithBalancesTiersStaffAndCorrelation()
     {
-        await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 100, sourceType = "pos", sourceId = "s1" });
+        await Client.PostJsonAsync($"{Loyalty}/accruals", new { points = 100, sourceType = "visit", sourceId = "s1" });
         await Client.PostJsonAsync($"{Loyalty}/redemptions", new { points = 30, reference = "voucher-9" });
 
         var page = await (await Client.GetAsync($"{Loyalty}/ledger")).JsonAsync();

@@ -13,7 +13,7 @@ public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
     public async Task BalancesEqualAccruedPlusRewardedMinusRedeemedPerTenant()
     {
         var player = $"/v1/players/P-{Guid.NewGuid():N}/loyalty";
-        await Client.PostJsonAsync($"{player}/accruals", new { points = 90, sourceType = "pos", sourceId = "s1" });
+        await Client.PostJsonAsync($"{player}/accruals", new { points = 90, sourceType = "visit", sourceId = "s1" });
         await Client.PostJsonAsync($"{player}/rewards", new { points = 15, reason = "welcome" });
         await Client.PostJsonAsync($"{player}/redemptions", new { points = 35, reference = "v1" });
 
