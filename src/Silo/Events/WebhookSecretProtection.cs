@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Events;
+using FurnitureOps.Grains.Storage.Tables;
 using Npgsql;
 
 namespace FurnitureOps.Silo.Events;
@@ -14,29 +15,30 @@ public sealed partial class WebhookSecretProtection(NpgsqlDataSource dataSource,
     {
         try
         {
-            var clear = new List<(Guid Id, string Secret)>();
+            var clear = new RowSet([TableColumn.Uuid("id"), TableColumn.Text("secret")]);
             await using (var select = dataSource.CreateCommand("SELECT id, secret FROM webhook_subscriptions WHERE NOT secret_protected"))
             await using (var reader = await select.ExecuteReaderAsync(stoppingToken))
             {
                 while (await reader.ReadAsync(stoppingToken))
                 {
-                    clear.Add((reader.GetGuid(0), reader.GetString(1)));
+                    clear.Add(reader.GetGuid(0), secrets.Protect(reader.GetString(1)));
                 }
             }
 
-            foreach (var (id, secret) in clear)
+            if (clear.Count == 0)
             {
-                await using var update = dataSource.CreateCommand(
-                    "UPDATE webhook_subscriptions SET secret = $2, secret_protected = true WHERE id = $1 AND NOT secret_protected");
-                update.Parameters.Add(new() { Value = id });
-                update.Parameters.Add(new() { Value = secrets.Protect(secret) });
-                await update.ExecuteNonQueryAsync(stoppingToken);
+                return;
             }
 
-            if (clear.Count > 0)
-            {
-                LogProtected(logger, clear.Count);
-            }
+            await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+            await using var update = clear.Command(
+                """
+                UPDATE webhook_subscriptions s SET secret = r.secret, secret_protected = true
+                FROM unnest($1::uuid[], $2::text[]) AS r(id, secret)
+                WHERE s.id = r.id AND NOT s.secret_protected
+                """, connection, transaction: null);
+            var protectedRows = await update.ExecuteNonQueryAsync(stoppingToken);
+            LogProtected(logger, protectedRows);
         }
         catch (Exception error) when (error is NpgsqlException or TimeoutException)
         {
