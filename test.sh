@@ -82,5 +82,10 @@ case $? in
   *) failed=$((failed + 1)) ;;
 esac
 
+# CI logs keep only their tail: name what failed just above the counts.
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null; then
+  python3 scripts/failed-tests.py "$results"/*.trx
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
