@@ -47,11 +47,17 @@ public static class MigrateCommand
 
     private static bool IsMigration(string resourceName) => resourceName.Contains(".Migrations.", StringComparison.Ordinal);
 
+    private static bool IsThrough(string resourceName, string? through) =>
+        through is null || string.CompareOrdinal(resourceName[(resourceName.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..], through + "~") < 0;
+
     /// <summary>Applies pending migrations; each script and its journal row commit together or not at all.</summary>
-    public static DbUp.Engine.DatabaseUpgradeResult Apply(string connectionString, IUpgradeLog log) =>
+    /// <param name="connectionString">The schema owner's connection.</param>
+    /// <param name="log">Where DbUp reports.</param>
+    /// <param name="through">Stop after the script whose number this is (e.g. "0009"): upgrade tests start from an older schema.</param>
+    public static DbUp.Engine.DatabaseUpgradeResult Apply(string connectionString, IUpgradeLog log, string? through = null) =>
         DeployChanges.To
             .PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), IsMigration)
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => IsMigration(name) && IsThrough(name, through))
             .JournalToPostgresqlTable("public", "schema_versions")
             .WithTransactionPerScript()
             .WithVariablesDisabled() // scripts use $sql$ dollar quotes, which DbUp would read as variables

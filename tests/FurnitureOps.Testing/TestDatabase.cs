@@ -28,7 +28,9 @@ public static class TestDatabase
     /// <summary>As <see cref="CreateAsync"/>, also handing out the server, for tests that stop and start it.</summary>
     /// <param name="durable">As in <see cref="PostgresServer.StartAsync"/>.</param>
     /// <param name="settings">More server settings, as in <see cref="PostgresServer.StartAsync"/>.</param>
-    public static async Task<(PostgresServer Server, TestConnections Connections)> CreateWithServerAsync(bool durable, IEnumerable<string>? settings = null)
+    /// <param name="migrateThrough">Only the migrations up to this number (e.g. "0009"), for upgrade tests; apply the rest with <see cref="Migrate"/>.</param>
+    public static async Task<(PostgresServer Server, TestConnections Connections)> CreateWithServerAsync(
+        bool durable, IEnumerable<string>? settings = null, string? migrateThrough = null)
     {
         var server = await PostgresServer.StartAsync(durable, settings);
         var name = $"furnitureops_test_{Guid.NewGuid():N}";
@@ -54,13 +56,18 @@ public static class TestDatabase
             new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = "furnitureops_owner", Password = ownerPassword }.ConnectionString,
             new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = "furnitureops_app", Password = appPassword }.ConnectionString);
 
-        var result = MigrateCommand.Apply(connections.Owner, new DbUp.Engine.Output.NoOpUpgradeLog());
+        Migrate(connections, migrateThrough);
+        return (server, connections);
+    }
+
+    /// <summary>Applies the migrations not applied yet (up to <paramref name="through"/>), as the schema owner.</summary>
+    public static void Migrate(TestConnections connections, string? through = null)
+    {
+        var result = MigrateCommand.Apply(connections.Owner, new DbUp.Engine.Output.NoOpUpgradeLog(), through);
         if (!result.Successful)
         {
             throw new InvalidOperationException($"Migrations failed on {result.ErrorScript?.Name}.", result.Error);
         }
-
-        return (server, connections);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

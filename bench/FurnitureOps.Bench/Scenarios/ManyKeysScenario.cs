@@ -111,7 +111,7 @@ public static class ManyKeysScenario
         {
             await using var command = database.CreateCommand(
                 """
-                SELECT NOT EXISTS (SELECT FROM outbox WHERE delivered_at IS NULL AND dead_lettered_at IS NULL)
+                SELECT NOT EXISTS (SELECT FROM outbox_unpublished)
                    AND NOT EXISTS (SELECT FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= now())
                 """);
             if ((bool)(await command.ExecuteScalarAsync())!)

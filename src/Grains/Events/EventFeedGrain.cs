@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Events;
 
-/// <summary>Reads the published events (the outbox after the relay) and the dead letters of a tenant.</summary>
+/// <summary>Reads the published events (the feed the relay writes) and the dead letters of a tenant.</summary>
 [StatelessWorker]
 public sealed class EventFeedGrain(PostgresStorage storage) : Grain, IEventFeedGrain
 {
@@ -13,11 +13,11 @@ public sealed class EventFeedGrain(PostgresStorage storage) : Grain, IEventFeedG
         {
             await using var command = storage.DataSource.Command(
                 """
-                SELECT feed_position, event_id, event_type, tenant_id, occurred_at, request_id,
-                       aggregate_type, aggregate_id, aggregate_version, payload::text
-                FROM outbox
-                WHERE tenant_id = $1 AND feed_position > $2
-                ORDER BY feed_position
+                SELECT f.position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
+                       o.aggregate_type, o.aggregate_id, o.aggregate_version, o.payload::text
+                FROM event_feed f JOIN outbox o ON o.id = f.outbox_id
+                WHERE f.tenant_id = $1 AND f.position > $2
+                ORDER BY f.position
                 LIMIT $3
                 """, tenantId, after, limit);
             var events = new List<FeedEvent>();
@@ -38,10 +38,10 @@ public sealed class EventFeedGrain(PostgresStorage storage) : Grain, IEventFeedG
             await using var command = storage.DataSource.Command(
                 """
                 SELECT * FROM (
-                    SELECT 'outbox:' || o.id AS id, o.event_id, o.event_type, NULL AS subscriber, o.publish_attempts AS attempts,
-                           o.last_error, o.occurred_at, o.id AS outbox_id
-                    FROM outbox o
-                    WHERE o.dead_lettered_at IS NOT NULL AND o.tenant_id = $1
+                    SELECT 'outbox:' || o.id AS id, o.event_id, o.event_type, NULL AS subscriber, f.attempts,
+                           f.last_error, o.occurred_at, o.id AS outbox_id
+                    FROM outbox_failures f JOIN outbox o ON o.id = f.outbox_id
+                    WHERE f.dead_lettered_at IS NOT NULL AND f.tenant_id = $1
                     UNION ALL
                     SELECT 'delivery:' || d.id, o.event_id, o.event_type, d.subscriber, d.attempts, d.last_error, o.occurred_at, o.id
                     FROM event_deliveries d JOIN outbox o ON o.id = d.outbox_id
@@ -70,8 +70,8 @@ public sealed class EventFeedGrain(PostgresStorage storage) : Grain, IEventFeedG
             {
                 "outbox" => storage.DataSource.Command(
                     """
-                    UPDATE outbox SET dead_lettered_at = NULL, publish_attempts = 0, next_attempt_at = NULL
-                    WHERE id = $1 AND tenant_id = $2 AND dead_lettered_at IS NOT NULL
+                    UPDATE outbox_failures SET dead_lettered_at = NULL, attempts = 0, next_attempt_at = now()
+                    WHERE outbox_id = $1 AND tenant_id = $2 AND dead_lettered_at IS NOT NULL
                     """, id, tenantId),
                 "delivery" => storage.DataSource.Command(
                     """

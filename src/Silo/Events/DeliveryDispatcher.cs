@@ -145,11 +145,12 @@ public sealed partial class DeliveryDispatcher(
                 FROM chosen WHERE d.id = chosen.id
                 RETURNING d.id, d.outbox_id, d.subscriber, d.attempts)
             SELECT c.id, c.subscriber, c.attempts,
-                   o.feed_position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
+                   f.position, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id,
                    o.aggregate_type, o.aggregate_id, o.aggregate_version, o.payload::text,
                    s.url, s.secret, s.deleted_at IS NOT NULL, s.secret_protected
             FROM claimed c
             JOIN outbox o ON o.id = c.outbox_id
+            JOIN event_feed f ON f.outbox_id = c.outbox_id
             LEFT JOIN webhook_subscriptions s
                    ON s.id = CASE WHEN starts_with(c.subscriber, 'webhook:') THEN substr(c.subscriber, 9)::uuid END
             ORDER BY c.id

@@ -16,16 +16,36 @@ public sealed partial class EventBacklogMonitor(
     /// <summary>Takes one sample now.</summary>
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        // The position first, then the rows after it with the position as constants: the planner then estimates
+        // the range from the index's actual end (a few rows) and reads just those. Joined to the position row
+        // (as the outbox_unpublished view is), it cannot know the range and may scan the whole outbox.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var position = new NpgsqlCommand("SELECT last_txid::text, last_id FROM outbox_relay_position", connection);
+        string lastTxid;
+        long lastId;
+        await using (var reader = await position.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (lastTxid, lastId) = (reader.GetString(0), reader.GetInt64(1));
+        }
+
+        await using var command = new NpgsqlCommand(
             """
-            SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_lettered_at IS NULL),
+            SELECT (SELECT count(*) FROM outbox WHERE (txid, id) > ($1::xid8, $2))
+                 + (SELECT count(*) FROM outbox_failures WHERE dead_lettered_at IS NULL),
                    (SELECT count(*) FROM event_deliveries WHERE status = 'pending'),
-                   (SELECT count(*) FROM outbox WHERE dead_lettered_at IS NOT NULL)
+                   (SELECT count(*) FROM outbox_failures WHERE dead_lettered_at IS NOT NULL)
                  + (SELECT count(*) FROM event_deliveries WHERE status = 'dead')
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var (depth, pending, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            """, connection);
+        command.Parameters.Add(new() { Value = lastTxid });
+        command.Parameters.Add(new() { Value = lastId });
+        long depth, pending, dead;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (depth, pending, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
         backlog.Observe(depth);
         SiloMetrics.SetEventBacklog(depth, pending, dead);
     }

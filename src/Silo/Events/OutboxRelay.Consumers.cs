@@ -10,7 +10,7 @@ public sealed partial class OutboxRelay
 
     /// <summary>
     /// Applies the published batch to every internal consumer inside the publishing transaction. An outbox row
-    /// is published exactly once (its <c>delivered_at</c> commits with the consumers' writes, or neither does), so
+    /// is published exactly once (its feed row and the relay's new position commit with the consumers' writes, or none does), so
     /// this needs no delivery rows and no <c>processed_events</c> records: for a projection that is four row
     /// writes per event fewer than going through the dispatcher. Each consumer runs under a savepoint; one that
     /// fails is rolled back alone and returned, and gets deliveries instead, which the dispatcher retries with

@@ -2,22 +2,28 @@ using System.Text.Json;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FurnitureOps.Silo.Events;
 
 /// <summary>
-/// Publishes outbox rows: in one transaction it takes the oldest unpublished rows, gives each the next feed
-/// position, applies them to the internal consumers (<see cref="ConsumeAsync"/>), fans them out into one
-/// <c>event_deliveries</c> row per matching webhook subscription of the event's tenant, and marks them
-/// delivered. Nothing is sent from here — the dispatcher does that — so a crash at any point rolls the whole
-/// batch back, the consumers' writes with it, and the next round publishes it again.
+/// Publishes outbox rows: in one transaction it takes the next rows in publication order, gives each the next
+/// feed position (<c>event_feed</c>), applies them to the internal consumers (<see cref="ConsumeAsync"/>), fans
+/// them out into one <c>event_deliveries</c> row per matching webhook subscription of the event's tenant, and
+/// moves the relay's position past them. Nothing is sent from here — the dispatcher does that — so a crash at
+/// any point rolls the whole batch back, the consumers' writes with it, and the next round publishes it again.
 /// </summary>
 /// <remarks>
-/// Every silo runs a relay, but only one publishes at a time (a transaction-scoped advisory lock): feed
-/// positions are then handed out in commit order, so a feed reader that has seen position N can never later
-/// find a smaller one appear. Rows are still read <c>FOR UPDATE SKIP LOCKED</c>, so a row can never be
-/// published twice even by a relay that does not take the lock (an older version during a rolling upgrade).
+/// <para>The outbox is insert-only: publishing writes a narrow feed row and moves one position row, instead of
+/// rewriting every event's wide row. That needs an order in which a row can never appear behind the position
+/// after the relay has passed it, although transactions commit in any order. Each row carries the id of the
+/// transaction that wrote it (<c>txid</c>); the relay takes rows in (txid, id) order and only those written by
+/// transactions older than every transaction still running (below the snapshot's <c>xmin</c>). Any transaction
+/// that could still add a row sorts after them. The cost: publication waits for the oldest writing
+/// transaction on the server (commit-pipeline transactions take milliseconds).</para>
+/// <para>Every silo runs a relay, but only one publishes at a time (a transaction-scoped advisory lock), so feed
+/// positions are handed out in publication order and a feed reader that has seen position N never later finds
+/// a smaller one appear. The position update is guarded by the position read, and <c>event_feed</c> takes an
+/// outbox row once, so even a relay that did not take the lock could not publish a row twice.</para>
 /// </remarks>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -30,7 +36,7 @@ public sealed partial class OutboxRelay(
 
     private readonly IReadOnlyList<IEventConsumer> _consumers = [.. consumers];
 
-    /// <summary>Publishes one batch; returns how many rows it published (0 if another silo holds the lock).</summary>
+    /// <summary>Publishes one batch; returns how many rows it took (0 if another silo holds the lock).</summary>
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -40,30 +46,51 @@ public sealed partial class OutboxRelay(
             return 0;
         }
 
-        var rows = await ReadDueAsync(connection, transaction, cancellationToken);
-        var judged = rows.Select(row => (Row: row, Problem: Malformed(row.Payload))).ToList();
-        var publishable = judged.Where(row => row.Problem is null).Select(row => row.Row).ToList();
-        if (publishable.Count > 0)
+        var position = await ReadPositionAsync(connection, transaction, cancellationToken);
+        if (position.AheadOfServer)
         {
-            var ids = publishable.Select(row => row.Id).ToArray();
-            var positions = await PositionAsync(connection, transaction, ids, cancellationToken);
-            var published = publishable.Select(row => row.Published(positions[row.Id])).ToList();
-            var unapplied = await ConsumeAsync(published, connection, transaction, cancellationToken);
-            await FanOutAsync(connection, transaction, ids, unapplied, cancellationToken);
+            LogPositionAhead(Logger, position.LastTxid);
+            return 0;
         }
 
-        foreach (var (row, problem) in judged.Where(row => row.Problem is not null))
+        var fresh = await ReadNextAsync(connection, transaction, position, cancellationToken);
+        var retried = await ReadDueFailuresAsync(connection, transaction, cancellationToken);
+        var taken = fresh.Concat(retried).Select(row => (Row: row, Problem: Malformed(row.Payload))).ToList();
+
+        var writes = new PublicationWrites(position);
+        foreach (var (row, problem) in taken)
         {
-            await RecordFailureAsync(connection, transaction, row, problem!, cancellationToken);
+            if (problem is null)
+            {
+                writes.Publish(row.Id, row.Published(writes.NextPosition()), wasSetAside: row.SetAside);
+            }
+            else
+            {
+                writes.SetAside(Failure(row, problem));
+            }
         }
+
+        if (fresh.Count > 0)
+        {
+            writes.MovePast(fresh[^1].Txid, fresh[^1].Id);
+        }
+
+        var events = writes.Published.Select(entry => entry.Event).ToList();
+        var unapplied = events.Count > 0 ? await ConsumeAsync(events, connection, transaction, cancellationToken) : [];
+        await writes.ExecuteAsync(unapplied, connection, transaction, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
-        SiloMetrics.EventsPublished(publishable.Count);
-        return rows.Count;
+        SiloMetrics.EventsPublished(events.Count);
+        foreach (var failure in writes.Failures)
+        {
+            LogMalformed(Logger, failure.OutboxId, failure.Attempts, failure.DeadLettered, failure.Error);
+        }
+
+        return taken.Count;
     }
 
     protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
-        await PublishBatchAsync(cancellationToken) == Options.PublishBatchSize;
+        await PublishBatchAsync(cancellationToken) >= Options.PublishBatchSize;
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
@@ -72,105 +99,82 @@ public sealed partial class OutboxRelay(
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<List<OutboxRow>> ReadDueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<RelayPosition> ReadPositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
     {
+        // A position at or beyond the next transaction id can only come from a logical restore into another server
+        // (pg_dump keeps the column's values, not the server's counter): see docs/operations.md.
         await using var command = new NpgsqlCommand(
             """
-            SELECT id, payload::text, publish_attempts,
-                   event_id, event_type, tenant_id, occurred_at, request_id, aggregate_type, aggregate_id, aggregate_version
-            FROM outbox
-            WHERE delivered_at IS NULL AND dead_lettered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-            ORDER BY id
+            SELECT last_txid::text, last_id, last_position, last_txid >= pg_snapshot_xmax(pg_current_snapshot())
+            FROM outbox_relay_position
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("outbox_relay_position has no row: the database was not migrated (migration 0010).");
+        }
+
+        return new RelayPosition(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
+    }
+
+    private const string RowColumns =
+        "o.id, o.txid::text, o.payload::text, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id, " +
+        "o.aggregate_type, o.aggregate_id, o.aggregate_version";
+
+    private async Task<List<OutboxRow>> ReadNextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RelayPosition position,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {RowColumns}, 0, false
+            FROM outbox o
+            WHERE (o.txid, o.id) > ($1::xid8, $2) AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY o.txid, o.id
+            LIMIT $3
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = position.LastTxid });
+        command.Parameters.Add(new() { Value = position.LastId });
+        command.Parameters.Add(new() { Value = Options.PublishBatchSize });
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Rows set aside earlier whose next attempt is due (an operator may have corrected them meanwhile).</summary>
+    private async Task<List<OutboxRow>> ReadDueFailuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {RowColumns}, f.attempts, true
+            FROM outbox_failures f JOIN outbox o ON o.id = f.outbox_id
+            WHERE f.dead_lettered_at IS NULL AND f.next_attempt_at <= now()
+            ORDER BY f.next_attempt_at
             LIMIT $1
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF f SKIP LOCKED
             """, connection, transaction);
         command.Parameters.Add(new() { Value = Options.PublishBatchSize });
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<OutboxRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<OutboxRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetGuid(3), reader.GetString(4),
+            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4),
                 reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                reader.GetInt64(10)));
+                reader.GetInt64(10), reader.GetInt32(11), reader.GetBoolean(12)));
         }
 
         return rows;
     }
 
-    // Positions continue from the highest given so far; safe because only the lock holder assigns them.
-    private static async Task<Dictionary<long, long>> PositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids,
-        CancellationToken cancellationToken)
+    private PublicationFailure Failure(OutboxRow row, string error)
     {
-        await using var command = new NpgsqlCommand(
-            """
-            UPDATE outbox o
-            SET delivered_at = now(), feed_position = base.position + batch.ordinal
-            FROM unnest($1::bigint[]) WITH ORDINALITY AS batch (id, ordinal),
-                 (SELECT coalesce(max(feed_position), 0) AS position FROM outbox) AS base
-            WHERE o.id = batch.id
-            RETURNING o.id, o.feed_position
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        var positions = new Dictionary<long, long>(ids.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            positions[reader.GetInt64(0)] = reader.GetInt64(1);
-        }
-
-        return positions;
-    }
-
-    /// <summary>
-    /// One delivery per matching webhook subscription, and per matching consumer in <paramref name="consumers"/>
-    /// (those that could not apply the batch on publication: the dispatcher retries them).
-    /// </summary>
-    private static async Task FanOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids,
-        IReadOnlyList<IEventConsumer> consumers, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO event_deliveries (outbox_id, subscriber, status, next_attempt_at, created_at)
-            SELECT o.id, 'webhook:' || s.id, 'pending', now(), now()
-            FROM outbox o
-            JOIN webhook_subscriptions s ON s.tenant_id = o.tenant_id AND s.deleted_at IS NULL
-            WHERE o.id = ANY ($1)
-              AND (cardinality(s.event_types) = 0
-                   OR EXISTS (SELECT FROM unnest(s.event_types) AS wanted (type)
-                              WHERE wanted.type = o.event_type
-                                 OR (right(wanted.type, 1) = '*' AND starts_with(o.event_type, rtrim(wanted.type, '*')))))
-            UNION ALL
-            SELECT o.id, 'consumer:' || c.name, 'pending', now(), now()
-            FROM outbox o
-            CROSS JOIN unnest($2::text[], $3::text[]) AS c (name, prefix)
-            WHERE o.id = ANY ($1) AND starts_with(o.event_type, c.prefix)
-            ON CONFLICT (outbox_id, subscriber) DO NOTHING
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = consumers.Select(consumer => consumer.Name).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = consumers.Select(consumer => consumer.TypePrefix).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task RecordFailureAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxRow row, string error, CancellationToken cancellationToken)
-    {
-        var attempts = row.Attempts + 1;
-        var dead = attempts >= Options.MaxPublishAttempts;
-        await using var command = new NpgsqlCommand(
-            """
-            UPDATE outbox
-            SET publish_attempts = $2, last_error = $3, next_attempt_at = now() + $4,
-                dead_lettered_at = CASE WHEN $5 THEN now() END
-            WHERE id = $1
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = row.Id });
-        command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = error });
-        command.Parameters.Add(new() { Value = Options.BackoffAfter(attempts) });
-        command.Parameters.Add(new() { Value = dead });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        LogMalformed(Logger, row.Id, attempts, dead, error);
+        var attempts = row.FailedAttempts + 1;
+        return new PublicationFailure(row.Id, row.TenantId, attempts, error, Options.BackoffAfter(attempts),
+            DeadLettered: attempts >= Options.MaxPublishAttempts);
     }
 
     /// <summary>Why a row cannot be published, or null. Every event's data must be a JSON object (subscribers add members to it).</summary>
@@ -187,9 +191,10 @@ public sealed partial class OutboxRelay(
         }
     }
 
+    /// <summary>An outbox row as the relay reads it: fresh, or set aside before (<see cref="SetAside"/>) after <see cref="FailedAttempts"/>.</summary>
     private sealed record OutboxRow(
-        long Id, string Payload, int Attempts, Guid EventId, string Type, string TenantId, DateTimeOffset OccurredAt, string RequestId,
-        string AggregateType, string AggregateId, long AggregateVersion)
+        long Id, string Txid, string Payload, Guid EventId, string Type, string TenantId, DateTimeOffset OccurredAt, string RequestId,
+        string AggregateType, string AggregateId, long AggregateVersion, int FailedAttempts, bool SetAside)
     {
         public PublishedEvent Published(long position) =>
             new(position, EventId, Type, TenantId, OccurredAt, RequestId, AggregateType, AggregateId, AggregateVersion, Payload);
@@ -197,4 +202,7 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {OutboxId} cannot be published (attempt {Attempts}, dead-lettered: {DeadLettered}): {Reason}")]
     private static partial void LogMalformed(ILogger logger, long outboxId, int attempts, bool deadLettered, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox relay's position (transaction {Txid}) is ahead of this server's transaction ids, so nothing is published; was the database restored from a logical dump? See docs/operations.md")]
+    private static partial void LogPositionAhead(ILogger logger, string txid);
 }

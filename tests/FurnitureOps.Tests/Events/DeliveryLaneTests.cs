@@ -60,11 +60,11 @@ public sealed class DeliveryLaneTests
         await InsertThirtyEventsAsync(database);
 
         await Poll.UntilAsync(() => Task.FromResult(recorder.Applied.Count == 30), "every event reached the consumer", TimeSpan.FromSeconds(60));
-        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL") == 0,
+        await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM outbox_unpublished") == 0,
             "every event is published");
         Assert.Equal(0, await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM event_deliveries"));
         Assert.Equal(0, await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM processed_events"));
-        var transactions = await LedgerRows.ScalarAsync(database, "SELECT count(DISTINCT xmin::text) FROM outbox");
+        var transactions = await LedgerRows.ScalarAsync(database, "SELECT count(DISTINCT xmin::text) FROM event_feed");
         Assert.True(transactions <= 3, $"30 events were published in {transactions} transactions.");
     }
 

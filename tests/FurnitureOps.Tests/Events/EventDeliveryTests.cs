@@ -105,7 +105,7 @@ public sealed class EventDeliveryTests(ApiFixture api)
 
         await Poll.UntilAsync(async () => (await FeedAsync(null)).Events.Count == 1, "the good event is published");
         await Poll.UntilAsync(async () => await LedgerRows.ScalarAsync(api.Database,
-            "SELECT count(*) FROM outbox WHERE event_id = $1 AND dead_lettered_at IS NOT NULL", eventId) == 1, "the bad row is dead-lettered");
+            "SELECT count(*) FROM outbox_failures f JOIN outbox o ON o.id = f.outbox_id WHERE o.event_id = $1 AND f.dead_lettered_at IS NOT NULL", eventId) == 1, "the bad row is dead-lettered");
 
         var letter = Assert.Single((await (await Client.GetAsync("/v1/admin/dead-letters")).JsonAsync()).GetProperty("deadLetters").EnumerateArray());
         Assert.Equal(eventId.ToString(), letter.GetProperty("eventId").GetString());
@@ -249,7 +249,7 @@ public sealed class EventDeliveryTests(ApiFixture api)
         _tenant, status);
 
     private Task<long> PublishedAsync() => LedgerRows.ScalarAsync(api.Database,
-        "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND delivered_at IS NOT NULL", _tenant);
+        "SELECT count(*) FROM event_feed WHERE tenant_id = $1", _tenant);
 
     private Task<long> ConsumerDeliveriesAsync(string? status = null) => LedgerRows.ScalarAsync(api.Database,
         """

@@ -75,7 +75,7 @@ public sealed class RelayCrashTests
         Assert.Empty(repeatedAttempts);
         Assert.All(moreEvents, id => Assert.Equal([1], received.Where(d => d.EventId == id).Select(d => d.Attempt)));
         Assert.Equal(all.Count, await LedgerRows.ScalarAsync(database,
-            "SELECT count(DISTINCT feed_position) FROM outbox WHERE feed_position IS NOT NULL"));
+            "SELECT count(DISTINCT position) FROM event_feed"));
     }
 
     private async Task<List<string>> AppendEventsAsync(NpgsqlDataSource database, int count)
