@@ -10,6 +10,7 @@ public static class ProblemCodes
     public const string NotFound = "not_found";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
     public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
+    public const string IdempotencyKeyReserved = "idempotency_key_reserved";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string StorageUnavailable = "storage_unavailable";
     public const string ClusterUnavailable = "cluster_unavailable";

@@ -1,9 +1,10 @@
 using FurnitureOps.Api.Http;
+using FurnitureOps.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FurnitureOps.Api.Idempotency;
 
-/// <summary>The <c>Idempotency-Key</c> header every POST and PATCH must carry: 1–255 printable ASCII characters.</summary>
+/// <summary>The <c>Idempotency-Key</c> header every POST and PATCH must carry: 1–255 printable ASCII characters, not under <see cref="SystemKeys.Prefix"/>.</summary>
 public static class IdempotencyKeyHeader
 {
     public const string Name = "Idempotency-Key";
@@ -28,6 +29,13 @@ public static class IdempotencyKeyHeader
         {
             problem = Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.IdempotencyKeyInvalid,
                 "Idempotency-Key is not valid.", $"Send one key of 1-{MaxLength} printable ASCII characters.");
+            return false;
+        }
+
+        if (SystemKeys.IsReserved(value))
+        {
+            problem = Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.IdempotencyKeyReserved,
+                "Idempotency-Key uses a reserved prefix.", $"Keys starting with '{SystemKeys.Prefix}' (in any case) are the system's own; choose another key.");
             return false;
         }
 

@@ -130,33 +130,40 @@ public sealed partial class PosEventGrain
         var orderRef = $"pos:{eventId}";
         return step.Kind switch
         {
-            PosStepKind.SellLine => await OnSkuAsync(step, new SellStock(step.Quantity, orderRef), $"{eventId}:{step.LineNo}"),
-            PosStepKind.ReturnLine => await OnSkuAsync(step, new ReturnStock(step.Quantity, orderRef), $"{eventId}:{step.LineNo}"),
+            PosStepKind.SellLine => await OnSkuAsync(step, new SellStock(step.Quantity, orderRef),
+                StepKey($"line-{step.LineNo}", $"{eventId}:{step.LineNo}")),
+            PosStepKind.ReturnLine => await OnSkuAsync(step, new ReturnStock(step.Quantity, orderRef),
+                StepKey($"line-{step.LineNo}", $"{eventId}:{step.LineNo}")),
             PosStepKind.CompensateLine => await OnSkuAsync(step,
                 State.Submission.Type == PosEventType.Sale ? new ReturnStock(step.Quantity, orderRef) : new SellStock(step.Quantity, orderRef),
-                $"{eventId}:{step.LineNo}:compensate"),
-            PosStepKind.AccruePoints => await OnPlayerAsync(step, new AccruePoints(step.Quantity, LoyaltySources.Pos, eventId)),
-            PosStepKind.ReversePoints => await OnPlayerAsync(step, new ReversePoints(step.Quantity, LoyaltySources.PosReturn, eventId)),
+                StepKey($"line-{step.LineNo}-compensate", $"{eventId}:{step.LineNo}:compensate")),
+            PosStepKind.AccruePoints => await OnPlayerAsync(step, new AccruePoints(step.Quantity, LoyaltySources.Pos, eventId),
+                StepKey("accrue", $"pos:{eventId}")),
+            PosStepKind.ReversePoints => await OnPlayerAsync(step, new ReversePoints(step.Quantity, LoyaltySources.PosReturn, eventId),
+                StepKey("reverse", $"pos_return:{eventId}")),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "Unknown POS step."),
         };
     }
 
-    private async Task<PosStepView> OnSkuAsync(PosStepView step, SkuCommand command, string businessKey)
+    /// <summary>The step's idempotency key: a reserved system key, or for an event accepted before those, the key it always had.</summary>
+    private string StepKey(string step, string keyBeforeSystemKeys) =>
+        State.SystemStepKeys ? SystemKeys.For("pos", _eventId.ToString(), step) : keyBeforeSystemKeys;
+
+    private async Task<PosStepView> OnSkuAsync(PosStepView step, SkuCommand command, string key)
     {
         var sku = GrainFactory.GetGrain<ISkuGrain>(TenantKey.Format(_tenantId, step.Sku!));
-        var outcome = await sku.ExecuteAsync(command, StepContext(businessKey, step));
-        var reply = outcome.Reply ?? throw new InvalidOperationException($"Business key {businessKey} was used for another command.");
+        var outcome = await sku.ExecuteAsync(command, StepContext(key, step));
+        var reply = outcome.Reply ?? throw new InvalidOperationException($"Step key {key} was used for another command.");
         return reply.Item is { } item
             ? step with { Status = PosStepStatus.Applied, LedgerVersion = item.Version }
             : step with { Status = PosStepStatus.Refused, Code = reply.Rejection!.Code };
     }
 
-    private async Task<PosStepView> OnPlayerAsync(PosStepView step, LoyaltyCommand command)
+    private async Task<PosStepView> OnPlayerAsync(PosStepView step, LoyaltyCommand command, string key)
     {
         var player = GrainFactory.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(_tenantId, State.Submission.PlayerId!));
-        var businessKey = command is AccruePoints ? $"pos:{_eventId}" : $"pos_return:{_eventId}";
-        var outcome = await player.ExecuteAsync(command, StepContext(businessKey, step));
-        var reply = outcome.Reply ?? throw new InvalidOperationException($"Business key {businessKey} was used for another command.");
+        var outcome = await player.ExecuteAsync(command, StepContext(key, step));
+        var reply = outcome.Reply ?? throw new InvalidOperationException($"Step key {key} was used for another command.");
         return reply switch
         {
             { Entry: { } entry } => step with { Status = PosStepStatus.Applied, Quantity = entry.Points, LedgerVersion = entry.Version },
@@ -165,9 +172,9 @@ public sealed partial class PosEventGrain
         };
     }
 
-    // The fingerprint names what the step does, so the same business key can never carry a different effect.
-    private CommandContext StepContext(string businessKey, PosStepView step) =>
-        new(businessKey, $"pos-step:{step.Kind}:{step.Sku}:{step.Quantity}", State.Actor, State.RequestId);
+    // The fingerprint names what the step does, so the same key can never carry a different effect.
+    private CommandContext StepContext(string key, PosStepView step) =>
+        new(key, $"pos-step:{step.Kind}:{step.Sku}:{step.Quantity}", State.Actor, State.RequestId);
 
     private async Task AppendCompletionEventAsync(PosEventStatus outcome)
     {

@@ -71,6 +71,7 @@ public sealed partial class PosEventGrain(
                 RequestId = context.RequestId,
                 Actor = context.Actor,
                 AcceptedAt = clock.Time.GetUtcNow(),
+                SystemStepKeys = true,
             };
 
             // The reminder first: once the event is stored, something must finish its saga even if this silo dies.

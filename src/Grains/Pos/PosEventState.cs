@@ -28,6 +28,12 @@ public sealed class PosEventState
     [Id(10)] public DateTimeOffset AcceptedAt { get; set; }
     [Id(11)] public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>
+    /// Whether the steps send reserved system keys (<see cref="Interfaces.Ledger.SystemKeys"/>). False only for
+    /// events accepted by a version before them: their steps keep the keys they may already have used.
+    /// </summary>
+    [Id(12)] public bool SystemStepKeys { get; set; }
+
     public bool IsFinished => Status is PosEventStatus.Applied or PosEventStatus.Rejected;
 
     public PosEventView ToView(Guid eventId) => new(eventId, Submission.Source, Submission.Type, Submission.OccurredAt,

@@ -86,10 +86,13 @@ public sealed partial class RatingSlipGrain
         var player = GrainFactory.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(_tenantId, State.PlayerId));
         var outcome = await player.ExecuteAsync(
             new AccruePoints(State.Points.Value, LoyaltySources.RatingSlip, _slipId),
-            new CommandContext($"rating-slip:{_slipId}", $"rating-slip:{_slipId}:{State.Points}", State.CompletedBy!, State.CorrelationId!));
+            new CommandContext(AccrualKey(), $"rating-slip:{_slipId}:{State.Points}", State.CompletedBy!, State.CorrelationId!));
         State.AccrualEntry = outcome.Reply?.Entry
             ?? throw new InvalidOperationException($"Accrual for slip {_slipId} answered {outcome.Status} without an entry.");
     }
+
+    /// <summary>The accrual's idempotency key: a reserved system key, or for a slip completed before those, the key it always had.</summary>
+    private string AccrualKey() => State.SystemAccrualKey ? SystemKeys.For("rating-slip", _slipId, "accrue") : $"rating-slip:{_slipId}";
 
     private Task<IGrainReminder> RegisterRetryReminderAsync() =>
         this.RegisterOrUpdateReminder(RetryReminder, options.Value.AccrualRetryPeriod, options.Value.AccrualRetryPeriod);

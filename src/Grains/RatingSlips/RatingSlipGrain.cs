@@ -82,6 +82,7 @@ public sealed partial class RatingSlipGrain(
             State.CorrelationId = context.RequestId;
             State.CompletedBy = context.Actor;
             State.CompletedAt = clock.Time.GetUtcNow();
+            State.SystemAccrualKey = true;
 
             // The slip closes durably before the accrual is tried; from here the saga only moves forward.
             await PersistAsync();

@@ -33,6 +33,12 @@ public sealed class RatingSlipState
     /// <summary>Replies by idempotency key; a slip's life is short, so they are kept with it.</summary>
     [Id(15)] public Dictionary<string, SlipKeyRecord> Keys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the accrual sends a reserved system key (<see cref="Interfaces.Ledger.SystemKeys"/>). False only for
+    /// slips completed by a version before them: their accrual keeps the key it may already have used.
+    /// </summary>
+    [Id(16)] public bool SystemAccrualKey { get; set; }
+
     public RatingSlipView ToView(string slipId) => new(slipId, PlayerId, Game, AverageBet, Status, MinutesPlayed, Points,
         Accrual, AccrualAttempts, AccrualEntry, CorrelationId, OpenedAt, CompletedAt);
 }
