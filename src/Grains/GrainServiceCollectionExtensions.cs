@@ -38,6 +38,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<CommitOptions>().BindConfiguration("Ledger:Commit").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<CommitPipeline>();
         services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<PosAttentionStore>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();
         services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();

@@ -15,6 +15,7 @@ public static class Scopes
     public const string SlipsWrite = "slips:write";
     public const string PosIngest = "pos:ingest";
     public const string PosRead = "pos:read";
+    public const string PosAdmin = "pos:admin";
     public const string EventsRead = "events:read";
     public const string WebhooksAdmin = "webhooks:admin";
 
@@ -22,6 +23,6 @@ public static class Scopes
     [
         InventoryRead, InventoryWrite, InventoryAdmin, AuditRead,
         LoyaltyRead, LoyaltyAccrue, LoyaltyAward, LoyaltyRedeem, SlipsRead, SlipsWrite,
-        PosIngest, PosRead, EventsRead, WebhooksAdmin,
+        PosIngest, PosRead, PosAdmin, EventsRead, WebhooksAdmin,
     ];
 }

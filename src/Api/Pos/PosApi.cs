@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Idempotency;
@@ -19,6 +20,8 @@ public static class PosApi
 
         api.MapPost("", Submit).RequireAuthorization(Scopes.PosIngest);
         api.MapGet("/{eventId}", Get).RequireAuthorization(Scopes.PosRead);
+        api.MapPost("/{eventId}/resolve", Resolve).RequireAuthorization(Scopes.PosAdmin);
+        routes.MapGet("/v1/pos/attention", Attention).WithTags("POS").RequireAuthorization(Scopes.PosRead);
 
         return api;
     }
@@ -78,6 +81,59 @@ public static class PosApi
         return await Event(cluster, http.User.Tenant(), id).GetAsync() is { } view
             ? TypedResults.Ok(PosEventResponse.From(view))
             : Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
+    }
+
+    /// <summary>
+    /// An operator's resolution of an event that needs attention (an applied line could not be undone). The
+    /// operator has put stock or points right by other means (an adjustment, a reward); this records who, how
+    /// and when, with an audit row and a <c>pos.event_resolved.v1</c> event.
+    /// </summary>
+    public static async Task<Results<Ok<PosEventResponse>, ProblemHttpResult>> Resolve(
+        string eventId, PosResolveRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!Guid.TryParseExact(eventId, "D", out var id))
+        {
+            return Problems.Validation("eventId", "eventId must be a UUID.");
+        }
+
+        if (!CommandContexts.TryCreate(http, request, out var context, out var problem))
+        {
+            return problem!;
+        }
+
+        var outcome = await Event(cluster, http.User.Tenant(), id).ResolveAsync(request.Note!, context);
+        if (outcome is { Reply: null, Status: IdempotencyStatus.Fresh })
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
+        }
+
+        if (CommandContexts.KeyReusedOrMarkReplay(http, outcome) is { } keyReused)
+        {
+            return keyReused;
+        }
+
+        return outcome.Reply! switch
+        {
+            { Resolved: false, Event: var view } => Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.PosEventNotNeedingAttention,
+                "This POS event does not need attention.",
+                view.Status == PosEventStatus.Resolved
+                    ? $"It was resolved by {view.Resolution!.ResolvedBy}."
+                    : $"Its status is {JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString())}.",
+                new Dictionary<string, object?> { ["eventStatus"] = JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString()) }),
+            { Event: var view } => TypedResults.Ok(PosEventResponse.From(view)),
+        };
+    }
+
+    /// <summary>The tenant's POS events that need an operator, oldest first.</summary>
+    public static async Task<Results<Ok<PosAttentionList>, ProblemHttpResult>> Attention(int? limit, HttpContext http, IClusterClient cluster)
+    {
+        if (limit is < 1 or > Paging.MaxLimit)
+        {
+            return Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.");
+        }
+
+        var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
+        return TypedResults.Ok(new PosAttentionList(items));
     }
 
     /// <summary>The event id: the same tenant, source and key always name the same event, and nothing else does.</summary>

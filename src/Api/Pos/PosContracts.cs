@@ -32,6 +32,12 @@ public sealed record PosLineRequest(
     [Required, RegularExpression(InventoryLimits.SkuPattern, ErrorMessage = "sku must be 1-64 of [A-Za-z0-9._-].")] string? Sku,
     [Required, Range(1, InventoryLimits.MaxQuantity)] long? Quantity);
 
+/// <summary>How an operator put right an event that needed attention (e.g. "stock counted and adjusted, ticket 4711").</summary>
+public sealed record PosResolveRequest([Required, StringLength(500, MinimumLength = 1)] string? Note);
+
+/// <summary>The events that need an operator.</summary>
+public sealed record PosAttentionList(IReadOnlyList<PosAttentionItem> Events);
+
 /// <summary>201: the event was accepted; <c>status</c> is where its saga got to while the request waited.</summary>
 public sealed record PosEventAccepted(Guid EventId, PosEventStatus Status);
 
@@ -50,10 +56,11 @@ public sealed record PosEventResponse(
     string? LastError,
     string RequestId,
     DateTimeOffset AcceptedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt,
+    PosResolution? Resolution)
 {
     public static PosEventResponse From(PosEventView view) => new(
         view.EventId, view.Source, view.Type == PosEventType.Sale ? "sale" : "return", view.OccurredAt, view.Lines, view.PlayerId,
         view.Amount, view.Status, view.RejectionCode, view.Steps, view.Attempts, view.LastError, view.RequestId, view.AcceptedAt,
-        view.CompletedAt);
+        view.CompletedAt, view.Resolution);
 }

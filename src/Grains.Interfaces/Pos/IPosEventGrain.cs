@@ -27,4 +27,15 @@ public interface IPosEventGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetAsync"), AlwaysInterleave]
     Task<PosEventView?> GetAsync();
+
+    /// <summary>
+    /// An operator's resolution of an event in <see cref="PosEventStatus.NeedsAttention"/>: the event becomes
+    /// <see cref="PosEventStatus.Resolved"/>, with an audit row and a <c>pos.event_resolved.v1</c> event.
+    /// The same key and note again replay it; another key on a resolved event, or an event that does not need
+    /// attention, gets <see cref="PosResolveReply.Resolved"/> false and nothing is written. Null reply with
+    /// <see cref="IdempotencyStatus.Fresh"/>: no such event; with <see cref="IdempotencyStatus.KeyReused"/>:
+    /// the key resolved it with another note.
+    /// </summary>
+    [Alias("ResolveAsync")]
+    Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context);
 }

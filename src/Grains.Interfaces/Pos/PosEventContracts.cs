@@ -40,19 +40,36 @@ public enum PosEventStatus
 
     /// <summary>A line was refused and every line applied before it was undone.</summary>
     Rejected = 3,
+
+    /// <summary>
+    /// A line was refused and an applied line could not be undone: its compensation was refused too (e.g. the
+    /// returned unit was sold meanwhile). Stock or points may be off by that line until an operator resolves it.
+    /// </summary>
+    NeedsAttention = 4,
+
+    /// <summary>Was <see cref="NeedsAttention"/>; an operator resolved it (<see cref="PosResolution"/>).</summary>
+    Resolved = 5,
 }
+
+/// <summary>How an operator resolved an event that needed attention.</summary>
+[GenerateSerializer, Immutable, Alias("fo.pos-resolution")]
+public sealed record PosResolution(string Note, string ResolvedBy, DateTimeOffset ResolvedAt, string RequestId);
+
+/// <summary>What resolving an event did: <see cref="Resolved"/> is false when the event did not need attention (nothing was written).</summary>
+[GenerateSerializer, Immutable, Alias("fo.pos-resolve-reply")]
+public sealed record PosResolveReply(PosEventView Event, bool Resolved);
 
 /// <summary>What a saga step does.</summary>
 [GenerateSerializer, Alias("fo.pos-step-kind")]
 public enum PosStepKind
 {
-    /// <summary>Sells a line on its SKU grain (business key <c>{eventId}:{lineNo}</c>).</summary>
+    /// <summary>Sells a line on its SKU grain (step key <c>system:pos/{eventId}/line-{lineNo}</c>).</summary>
     SellLine = 0,
 
-    /// <summary>Returns a line to stock on its SKU grain (business key <c>{eventId}:{lineNo}</c>).</summary>
+    /// <summary>Returns a line to stock on its SKU grain (step key <c>system:pos/{eventId}/line-{lineNo}</c>).</summary>
     ReturnLine = 1,
 
-    /// <summary>Undoes an applied line (business key <c>{eventId}:{lineNo}:compensate</c>).</summary>
+    /// <summary>Undoes an applied line (step key <c>system:pos/{eventId}/line-{lineNo}-compensate</c>).</summary>
     CompensateLine = 2,
 
     /// <summary>Accrues the sale's points (loyalty business key <c>pos:{eventId}</c>).</summary>
@@ -107,4 +124,5 @@ public sealed record PosEventView(
     string? LastError,
     string RequestId,
     DateTimeOffset AcceptedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    PosResolution? Resolution);

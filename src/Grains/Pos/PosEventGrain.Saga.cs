@@ -74,7 +74,14 @@ public sealed partial class PosEventGrain
                 }
             }
 
-            var outcome = State.RejectionCode is null ? PosEventStatus.Applied : PosEventStatus.Rejected;
+            var outcome = Outcome();
+            if (outcome == PosEventStatus.NeedsAttention)
+            {
+                var refused = State.Steps.First(step => step is { Kind: PosStepKind.CompensateLine, Status: PosStepStatus.Refused });
+                await attention.RaiseAsync(_tenantId, _eventId, State.Submission.Source, refused.Code!, State.RequestId, clock.Time.GetUtcNow());
+                LogNeedsAttention(logger, _eventId, refused.Sku!, refused.Code!);
+            }
+
             await AppendCompletionEventAsync(outcome);
             State.Status = outcome;
             State.CompletedAt = clock.Time.GetUtcNow();
@@ -103,6 +110,11 @@ public sealed partial class PosEventGrain
             }
         }
     }
+
+    private PosEventStatus Outcome() =>
+        State.Steps.Any(step => step is { Kind: PosStepKind.CompensateLine, Status: PosStepStatus.Refused }) ? PosEventStatus.NeedsAttention
+        : State.RejectionCode is null ? PosEventStatus.Applied
+        : PosEventStatus.Rejected;
 
     /// <summary>A line was refused: skip what is left and undo the lines already applied, last first.</summary>
     private void TurnAround(int refusedIndex, string code)
@@ -178,13 +190,19 @@ public sealed partial class PosEventGrain
 
     private async Task AppendCompletionEventAsync(PosEventStatus outcome)
     {
-        var type = outcome == PosEventStatus.Applied ? "pos.event_applied.v1" : "pos.event_rejected.v1";
+        var type = outcome switch
+        {
+            PosEventStatus.Applied => "pos.event_applied.v1",
+            PosEventStatus.NeedsAttention => "pos.event_needs_attention.v1",
+            _ => "pos.event_rejected.v1",
+        };
         var submission = State.Submission;
         await outbox.AppendOnceAsync(
             OutboxWriter.EventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event", _eventId.ToString(),
             aggregateVersion: 1,
             new PosEventCompleted(_eventId, submission.Source, submission.Type == PosEventType.Sale ? "sale" : "return",
-                outcome == PosEventStatus.Applied ? "applied" : "rejected", State.RejectionCode, submission.Lines, submission.PlayerId,
+                outcome switch { PosEventStatus.Applied => "applied", PosEventStatus.NeedsAttention => "needsAttention", _ => "rejected" },
+                State.RejectionCode, submission.Lines, submission.PlayerId,
                 submission.Amount, submission.OccurredAt),
             clock.Time.GetUtcNow(), State.RequestId, CancellationToken.None);
     }
@@ -199,6 +217,9 @@ public sealed partial class PosEventGrain
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "POS event {EventId} needs attention: undoing its line on {Sku} was refused ({Code}); stock or points stay off by that line until an operator resolves it")]
+    private static partial void LogNeedsAttention(ILogger logger, Guid eventId, string sku, string code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A step of POS event {EventId} failed (attempt {Attempts}); it is retried by reminder")]
     private static partial void LogStepFailed(ILogger logger, Exception error, Guid eventId, int attempts);

@@ -2,6 +2,7 @@ using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Pos;
 using FurnitureOps.Grains.Storage;
+using FurnitureOps.Grains.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed partial class PosEventGrain(
     [PersistentState("event", PosEventGrain.StorageName)] IPersistentState<PosEventState> posEvent,
     PosIntakeGate gate,
     OutboxWriter outbox,
+    PosAttentionStore attention,
     IOptions<PosOptions> options,
     GrainClock clock,
     ILogger<PosEventGrain> logger) : Grain, IPosEventGrain, IRemindable
@@ -91,6 +93,46 @@ public sealed partial class PosEventGrain(
 
     public Task<PosEventView?> GetAsync() => Task.FromResult(posEvent.RecordExists ? State.ToView(_eventId) : null);
 
+    public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)
+    {
+        if (!posEvent.RecordExists)
+        {
+            return new CommandOutcome<PosResolveReply>(null, IdempotencyStatus.Fresh);
+        }
+
+        if (State.ResolutionKey == context.IdempotencyKey)
+        {
+            return State.ResolutionFingerprint == context.Fingerprint
+                ? new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Replayed)
+                : new CommandOutcome<PosResolveReply>(null, IdempotencyStatus.KeyReused);
+        }
+
+        if (State.Status != PosEventStatus.NeedsAttention)
+        {
+            return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: false), IdempotencyStatus.Fresh);
+        }
+
+        // The database row first (with its audit row and event, once however often this is retried), then the
+        // grain's state: a crash in between leaves the event needing attention here, and a resend completes it.
+        var resolution = new PosResolution(note, context.Actor, clock.Time.GetUtcNow(), context.RequestId);
+        var id = _eventId.ToString();
+        await attention.ResolveAsync(_tenantId, _eventId, resolution,
+            new AuditRow(_tenantId, resolution.ResolvedAt, context.Actor, "pos.event_resolved", "pos_event", id,
+                LedgerJson.SerializeObject(new { status = "needsAttention", rejectionCode = State.RejectionCode }),
+                LedgerJson.SerializeObject(new { status = "resolved", note }), context.RequestId),
+            new OutboxRow(OutboxWriter.EventId($"pos.event_resolved:{_tenantId}/{_eventId}"), _tenantId, "pos.event_resolved.v1", "pos_event", id,
+                AggregateVersion: 2, LedgerJson.SerializeObject(new PosEventResolved(_eventId, note, context.Actor, resolution.ResolvedAt)),
+                resolution.ResolvedAt, context.RequestId));
+
+        State.Status = PosEventStatus.Resolved;
+        State.Resolution = resolution;
+        State.ResolutionKey = context.IdempotencyKey;
+        State.ResolutionFingerprint = context.Fingerprint;
+        await PersistAsync();
+        LogResolved(logger, _eventId, context.Actor);
+        return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Fresh);
+    }
+
     private Task PersistAsync() => posEvent.WriteOrRetireAsync(this, error => LogPersistFailed(logger, error, _eventId),
         "The POS event could not be saved; retry the same delivery.");
 
@@ -102,6 +144,9 @@ public sealed partial class PosEventGrain(
             gate.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} resolved by {Actor}")]
+    private static partial void LogResolved(ILogger logger, Guid eventId, string actor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} from {Source} accepted ({Type})")]
     private static partial void LogAccepted(ILogger logger, Guid eventId, string source, PosEventType type);

@@ -34,14 +34,25 @@ public sealed class PosEventState
     /// </summary>
     [Id(12)] public bool SystemStepKeys { get; set; }
 
-    public bool IsFinished => Status is PosEventStatus.Applied or PosEventStatus.Rejected;
+    /// <summary>Set when an operator resolved the event after it needed attention.</summary>
+    [Id(13)] public PosResolution? Resolution { get; set; }
+
+    /// <summary>The idempotency key and request fingerprint of that resolution: the same again replays it.</summary>
+    [Id(14)] public string? ResolutionKey { get; set; }
+    [Id(15)] public string? ResolutionFingerprint { get; set; }
+
+    /// <summary>Nothing left for the saga to do (an event needing attention waits for an operator, not for a retry).</summary>
+    public bool IsFinished => Status is PosEventStatus.Applied or PosEventStatus.Rejected or PosEventStatus.NeedsAttention or PosEventStatus.Resolved;
 
     public PosEventView ToView(Guid eventId) => new(eventId, Submission.Source, Submission.Type, Submission.OccurredAt,
         Submission.Lines, Submission.PlayerId, Submission.Amount, Status, RejectionCode, Steps.ToList(), Attempts, LastError,
-        RequestId, AcceptedAt, CompletedAt);
+        RequestId, AcceptedAt, CompletedAt, Resolution);
 }
 
 /// <summary>Payload of <c>pos.event_applied.v1</c> and <c>pos.event_rejected.v1</c>.</summary>
 public sealed record PosEventCompleted(
     Guid EventId, string Source, string Type, string Status, string? RejectionCode, IReadOnlyList<PosLine> Lines,
     string? PlayerId, decimal? Amount, DateTimeOffset OccurredAt);
+
+/// <summary>Payload of <c>pos.event_resolved.v1</c>: an operator resolved an event that needed attention.</summary>
+public sealed record PosEventResolved(Guid EventId, string Note, string ResolvedBy, DateTimeOffset ResolvedAt);

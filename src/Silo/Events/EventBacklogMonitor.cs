@@ -35,19 +35,20 @@ public sealed partial class EventBacklogMonitor(
                  + (SELECT count(*) FROM outbox_failures WHERE dead_lettered_at IS NULL),
                    (SELECT count(*) FROM event_deliveries WHERE status = 'pending'),
                    (SELECT count(*) FROM outbox_failures WHERE dead_lettered_at IS NOT NULL)
-                 + (SELECT count(*) FROM event_deliveries WHERE status = 'dead')
+                 + (SELECT count(*) FROM event_deliveries WHERE status = 'dead'),
+                   (SELECT count(*) FROM pos_events_needing_attention WHERE resolved_at IS NULL)
             """, connection);
         command.Parameters.Add(new() { Value = lastTxid });
         command.Parameters.Add(new() { Value = lastId });
-        long depth, pending, dead;
+        long depth, pending, dead, attention;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            (depth, pending, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            (depth, pending, dead, attention) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
 
         backlog.Observe(depth);
-        SiloMetrics.SetEventBacklog(depth, pending, dead);
+        SiloMetrics.SetEventBacklog(depth, pending, dead, attention);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -15,6 +15,7 @@ public static class SiloMetrics
     private static long _outboxDepth;
     private static long _pendingDeliveries;
     private static long _deadLetters;
+    private static long _posNeedingAttention;
 
     private static readonly Counter<long> Published = Meter.CreateCounter<long>(
         "events_published", unit: "{event}", description: "Outbox events published (given a feed position and fanned out to subscribers).");
@@ -32,10 +33,13 @@ public static class SiloMetrics
             description: "Deliveries waiting for their first attempt or a retry (refreshed every few seconds).");
         Meter.CreateObservableGauge("event_dead_letters", () => Interlocked.Read(ref _deadLetters), unit: "{event}",
             description: "Dead-lettered outbox rows and deliveries, waiting for an operator (refreshed every few seconds).");
+        Meter.CreateObservableGauge("pos_events_needing_attention", () => Interlocked.Read(ref _posNeedingAttention), unit: "{event}",
+            description: "POS events, all tenants, whose applied line could not be undone and that no operator has resolved yet (refreshed every few seconds).");
     }
 
-    public static void SetEventBacklog(long outboxDepth, long pendingDeliveries, long deadLetters)
+    public static void SetEventBacklog(long outboxDepth, long pendingDeliveries, long deadLetters, long posNeedingAttention)
     {
+        Interlocked.Exchange(ref _posNeedingAttention, posNeedingAttention);
         Interlocked.Exchange(ref _outboxDepth, outboxDepth);
         Interlocked.Exchange(ref _pendingDeliveries, pendingDeliveries);
         Interlocked.Exchange(ref _deadLetters, deadLetters);

@@ -22,6 +22,10 @@ public sealed class InjectedWriteFailure : IAsyncDisposable
     public static Task<InjectedWriteFailure> ForSkuLedgerAsync(NpgsqlDataSource database, string sku) =>
         ForAsync(database, "inventory_ledger", $"NEW.sku = '{sku}'");
 
+    /// <summary>Sales of one SKU under one order reference fail (e.g. a POS event's compensating sale); other sales go through.</summary>
+    public static Task<InjectedWriteFailure> ForSkuSalesAsync(NpgsqlDataSource database, string sku, string reference) =>
+        ForAsync(database, "inventory_ledger", $"NEW.sku = '{sku}' AND NEW.operation = 'sell' AND NEW.reference = '{reference}'");
+
     /// <summary>Ledger rows of one player fail: accruals, rewards and redemptions of that player fail.</summary>
     public static Task<InjectedWriteFailure> ForPlayerLedgerAsync(NpgsqlDataSource database, string playerId) =>
         ForAsync(database, "loyalty_ledger", $"NEW.player_id = '{playerId}'");

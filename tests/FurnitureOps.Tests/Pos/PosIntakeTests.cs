@@ -29,7 +29,7 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
         Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
             "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND business_key = $3", Tenant, player, $"pos:{eventId}"));
         Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
-            "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 AND idempotency_key = $3", Tenant, chair, $"{eventId}:1"));
+            "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 AND idempotency_key = $3", Tenant, chair, $"system:pos/{eventId}/line-1"));
     }
 
     [Fact]

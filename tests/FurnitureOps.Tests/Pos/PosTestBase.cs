@@ -38,13 +38,17 @@ public abstract class PosTestBase(ApiFixture api)
         (client ?? Client).SendJsonAsync(HttpMethod.Post, "/v1/pos/events", body, key);
 
     /// <summary>Polls the event until its saga has finished (bounded), and returns it.</summary>
-    protected async Task<JsonElement> FinishedEventAsync(string eventId, HttpClient? client = null)
+    protected Task<JsonElement> FinishedEventAsync(string eventId, HttpClient? client = null) =>
+        EventInStatusAsync(eventId, ["applied", "rejected", "needsAttention"], client);
+
+    /// <summary>Polls the event until it is in one of <paramref name="statuses"/> (bounded at 30 s), and returns it.</summary>
+    protected async Task<JsonElement> EventInStatusAsync(string eventId, string[] statuses, HttpClient? client = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             var view = await (await (client ?? Client).GetAsync($"/v1/pos/events/{eventId}", timeout.Token)).JsonAsync();
-            if (view.GetProperty("status").GetString() is "applied" or "rejected")
+            if (statuses.Contains(view.GetProperty("status").GetString()))
             {
                 return view;
             }
