@@ -62,7 +62,7 @@ public static class GrainServiceCollectionExtensions
             .BindConfiguration("Pos")
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<OutboxBacklog>();
+        services.TryAddSingleton<EventBacklog>();
         services.TryAddSingleton<PosIntakeGate>();
         return services;
     }

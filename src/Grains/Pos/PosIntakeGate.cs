@@ -5,11 +5,11 @@ using Microsoft.Extensions.Options;
 namespace FurnitureOps.Grains.Pos;
 
 /// <summary>
-/// Intake backpressure of one silo: counts the POS events it holds unfinished, and refuses new ones while that
-/// count or the outbox backlog is past its bound. Refusing before acceptance keeps the work bounded; the
-/// terminal retries the same delivery later.
+/// Intake backpressure: refuses new POS events while this silo holds too many unfinished (a per-silo count), or
+/// while the cluster's event backlog is past its bounds (unpublished outbox rows, deliveries due now; sampled
+/// cluster-wide). Refusing before acceptance keeps the work bounded; the terminal retries the same delivery later.
 /// </summary>
-public sealed class PosIntakeGate(IOptions<PosOptions> options, OutboxBacklog backlog)
+public sealed class PosIntakeGate(IOptions<PosOptions> options, EventBacklog backlog)
 {
     private int _pending;
 
@@ -20,6 +20,11 @@ public sealed class PosIntakeGate(IOptions<PosOptions> options, OutboxBacklog ba
     public void Admit()
     {
         if (backlog.Depth > options.Value.MaxOutboxDepth)
+        {
+            throw new OverloadedException("Event delivery is behind; POS intake is paused. Retry the same delivery later.");
+        }
+
+        if (backlog.DueDeliveries > options.Value.MaxDueDeliveries)
         {
             throw new OverloadedException("Event delivery is behind; POS intake is paused. Retry the same delivery later.");
         }

@@ -20,6 +20,14 @@ public sealed class PosOptions
     [Range(1, 100_000_000)]
     public long MaxOutboxDepth { get; set; } = 100_000;
 
+    /// <summary>
+    /// Deliveries due now (all subscribers, cluster-wide) past which intake answers 503 <c>overloaded</c>: the
+    /// dispatchers are behind. A delivery waiting out a failing receiver's backoff is not due, so one broken
+    /// webhook does not stop intake.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public long MaxDueDeliveries { get; set; } = 100_000;
+
     /// <summary>How often a failed saga step is retried (an Orleans reminder), before backoff.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -6,11 +6,11 @@ using Npgsql;
 namespace FurnitureOps.Silo.Events;
 
 /// <summary>
-/// Samples the event backlog for the gauges and for POS intake's backpressure (<see cref="OutboxBacklog"/>).
+/// Samples the event backlog for the gauges and for POS intake's backpressure (<see cref="EventBacklog"/>).
 /// Gauges are read on the scrape thread and intake on the request path; neither may wait on the database.
 /// </summary>
 public sealed partial class EventBacklogMonitor(
-    NpgsqlDataSource dataSource, OutboxBacklog backlog, IOptions<EventDeliveryOptions> options, ILogger<EventBacklogMonitor> logger)
+    NpgsqlDataSource dataSource, EventBacklog backlog, IOptions<EventDeliveryOptions> options, ILogger<EventBacklogMonitor> logger)
     : BackgroundService
 {
     /// <summary>Takes one sample now.</summary>
@@ -36,18 +36,19 @@ public sealed partial class EventBacklogMonitor(
                    (SELECT count(*) FROM event_deliveries WHERE status = 'pending'),
                    (SELECT count(*) FROM outbox_failures WHERE dead_lettered_at IS NOT NULL)
                  + (SELECT count(*) FROM event_deliveries WHERE status = 'dead'),
-                   (SELECT count(*) FROM pos_events_needing_attention WHERE resolved_at IS NULL)
+                   (SELECT count(*) FROM pos_events_needing_attention WHERE resolved_at IS NULL),
+                   (SELECT count(*) FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= now())
             """, connection);
         command.Parameters.Add(new() { Value = lastTxid });
         command.Parameters.Add(new() { Value = lastId });
-        long depth, pending, dead, attention;
+        long depth, pending, dead, attention, due;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            (depth, pending, dead, attention) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            (depth, pending, dead, attention, due) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         }
 
-        backlog.Observe(depth);
+        backlog.Observe(depth, due);
         SiloMetrics.SetEventBacklog(depth, pending, dead, attention);
     }
 

@@ -9,7 +9,8 @@ namespace FurnitureOps.Tests.Pos;
 
 /// <summary>
 /// Intake refuses with 503 <c>overloaded</c> + Retry-After, accepting nothing, while the silo holds too many
-/// unfinished events or the outbox is too deep; it accepts again once the backlog drains.
+/// unfinished events, the outbox is too deep or too many deliveries are due; it accepts again once the backlog
+/// drains.
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
@@ -69,7 +70,7 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
         }
 
         // Barrier: this silo's backlog sample (every 200 ms in tests) has seen the three unpublished rows.
-        var backlog = silo.Services.GetRequiredService<OutboxBacklog>();
+        var backlog = silo.Services.GetRequiredService<EventBacklog>();
         await Poll.UntilAsync(() => Task.FromResult(backlog.Depth >= 3), "the silo sees the outbox backlog");
 
         var refused = await client.PostJsonAsync("/v1/pos/events", Event("sale", [("S1", 1)]), "receipt-1");
@@ -81,5 +82,55 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
             "SELECT count(*) FROM orleans_storage WHERE grain_type_string LIKE '%pos%'"));
         Assert.Equal(0, await LedgerRows.ScalarAsync(database,
             "SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'pos-saga'"));
+    }
+
+    [Fact]
+    public async Task DueDeliveriesPastTheBoundRefuseNewEventsButDeliveriesInBackoffDoNot()
+    {
+        var connections = await TestDatabase.CreateAsync(durable: false);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        var clusterId = $"pos-deliveries-{Guid.NewGuid():N}";
+        await using var silo = await SiloHost.StartAsync(connections.App, clusterId, settings: new Dictionary<string, string?>
+        {
+            ["Events:RelayEnabled"] = "false", // no dispatcher either: deliveries stay as written
+            ["Pos:MaxDueDeliveries"] = "2",
+        });
+        await using var intake = Fixture.CreateApi(clusterId, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App });
+        var client = intake.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Fixture.Token(Tenant, []));
+        await ApiFixture.WaitUntilReadyAsync(client);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/inventory", new { sku = "S1", name = "Oak chair", onHand = 10 })).StatusCode);
+        var backlog = silo.Services.GetRequiredService<EventBacklog>();
+
+        // Three deliveries waiting out a receiver's backoff: not due, so intake goes on.
+        await InsertDeliveriesAsync(database, 3, "now() + interval '1 hour'");
+        await NextSamplesAsync(backlog);
+        Assert.Equal(HttpStatusCode.Created, (await PostEventAsync(Event("sale", [("S1", 1)]), "receipt-1", client)).StatusCode);
+
+        // Three due now: the dispatchers are behind, and intake refuses new events.
+        await InsertDeliveriesAsync(database, 3, "now()");
+        await Poll.UntilAsync(() => Task.FromResult(backlog.DueDeliveries >= 3), "the silo sees the due deliveries");
+        var refused = await PostEventAsync(Event("sale", [("S1", 1)]), "receipt-2", client);
+
+        await refused.AssertProblemAsync(503, "overloaded");
+        Assert.True(refused.Headers.RetryAfter is not null, "503 without Retry-After");
+        Assert.Equal(9, await LedgerRows.ScalarAsync(database, "SELECT on_hand FROM inventory_items WHERE sku = 'S1'"));
+    }
+
+    private static async Task InsertDeliveriesAsync(NpgsqlDataSource database, int count, string due) =>
+        await LedgerRows.ExecuteAsync(database, $$"""
+            WITH event AS (
+                INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at, request_id)
+                VALUES (gen_random_uuid(), 't-deliveries', 'test.delivered.v1', 'sku', 'S0', 1, '{}', now(), 'test')
+                RETURNING id)
+            INSERT INTO event_deliveries (outbox_id, subscriber, status, next_attempt_at, created_at)
+            SELECT event.id, 'webhook:' || gen_random_uuid(), 'pending', {{due}}, now() FROM event, generate_series(1, {{count}})
+            """);
+
+    /// <summary>Barrier: two more samples, so at least one was taken wholly after what the test wrote.</summary>
+    private static Task NextSamplesAsync(EventBacklog backlog)
+    {
+        var seen = backlog.Samples;
+        return Poll.UntilAsync(() => Task.FromResult(backlog.Samples >= seen + 2), "the silo samples the backlog again");
     }
 }
