@@ -51,19 +51,12 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
     [Fact]
     public async Task ADeepOutboxRefusesNewEventsAndNothingIsWritten()
     {
-        var connections = await TestDatabase.CreateAsync(durable: false);
-        await using var database = NpgsqlDataSource.Create(connections.Admin);
-        var clusterId = $"pos-outbox-{Guid.NewGuid():N}";
-        await using var silo = await SiloHost.StartAsync(connections.App, clusterId, settings: new Dictionary<string, string?>
+        await using var cluster = await IsolatedCluster.StartAsync(this, "pos-outbox", new Dictionary<string, string?>
         {
             ["Events:RelayEnabled"] = "false", // nothing drains the outbox
             ["Pos:MaxOutboxDepth"] = "2",
         });
-        await using var intake = Fixture.CreateApi(clusterId, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App });
-        var client = intake.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Fixture.Token(Tenant, []));
-        await ApiFixture.WaitUntilReadyAsync(client);
-        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/inventory", new { sku = "S1", name = "Oak chair", onHand = 10 })).StatusCode);
+        var (database, silo, client) = (cluster.Database, cluster.Silo, cluster.Client);
         for (var sale = 0; sale < 2; sale++)
         {
             Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 1 })).StatusCode);
@@ -87,20 +80,13 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
     [Fact]
     public async Task DueDeliveriesPastTheBoundRefuseNewEventsButDeliveriesInBackoffDoNot()
     {
-        var connections = await TestDatabase.CreateAsync(durable: false);
-        await using var database = NpgsqlDataSource.Create(connections.Admin);
-        var clusterId = $"pos-deliveries-{Guid.NewGuid():N}";
-        await using var silo = await SiloHost.StartAsync(connections.App, clusterId, settings: new Dictionary<string, string?>
+        await using var cluster = await IsolatedCluster.StartAsync(this, "pos-deliveries", new Dictionary<string, string?>
         {
             ["Events:RelayEnabled"] = "false", // no dispatcher either: deliveries stay as written
             ["Pos:MaxDueDeliveries"] = "2",
         });
-        await using var intake = Fixture.CreateApi(clusterId, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App });
-        var client = intake.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Fixture.Token(Tenant, []));
-        await ApiFixture.WaitUntilReadyAsync(client);
-        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/inventory", new { sku = "S1", name = "Oak chair", onHand = 10 })).StatusCode);
-        var backlog = silo.Services.GetRequiredService<EventBacklog>();
+        var (database, client) = (cluster.Database, cluster.Client);
+        var backlog = cluster.Silo.Services.GetRequiredService<EventBacklog>();
 
         // Three deliveries waiting out a receiver's backoff: not due, so intake goes on.
         await InsertDeliveriesAsync(database, 3, "now() + interval '1 hour'");
@@ -132,5 +118,42 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
     {
         var seen = backlog.Samples;
         return Poll.UntilAsync(() => Task.FromResult(backlog.Samples >= seen + 2), "the silo samples the backlog again");
+    }
+
+    /// <summary>A database, a silo and an API of their own, with SKU <c>S1</c> (10 on hand): for bounds set low.</summary>
+    private sealed class IsolatedCluster : IAsyncDisposable
+    {
+        private ApiFactory _intake = null!;
+
+        public NpgsqlDataSource Database { get; private init; } = null!;
+
+        public Microsoft.AspNetCore.Builder.WebApplication Silo { get; private init; } = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public static async Task<IsolatedCluster> StartAsync(PosBackpressureTests test, string name, Dictionary<string, string?> siloSettings)
+        {
+            var connections = await TestDatabase.CreateAsync(durable: false);
+            var clusterId = $"{name}-{Guid.NewGuid():N}";
+            var cluster = new IsolatedCluster
+            {
+                Database = NpgsqlDataSource.Create(connections.Admin),
+                Silo = await SiloHost.StartAsync(connections.App, clusterId, settings: siloSettings),
+            };
+            cluster._intake = test.Fixture.CreateApi(clusterId, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connections.App });
+            cluster.Client = cluster._intake.CreateClient();
+            cluster.Client.DefaultRequestHeaders.Authorization = new("Bearer", test.Fixture.Token(test.Tenant, []));
+            await ApiFixture.WaitUntilReadyAsync(cluster.Client);
+            var created = await cluster.Client.PostJsonAsync("/v1/inventory", new { sku = "S1", name = "Oak chair", onHand = 10 });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return cluster;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _intake.DisposeAsync();
+            await Silo.DisposeAsync();
+            await Database.DisposeAsync();
+        }
     }
 }
