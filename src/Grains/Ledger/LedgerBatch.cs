@@ -117,8 +117,12 @@ internal sealed class LedgerBatch<TState, TCommand, TReply>
 
     private void Record(PendingCommand<TCommand, TReply> pending, TReply reply, DateTimeOffset now, TimeSpan retention)
     {
-        _recordedInBatch[pending.Context.IdempotencyKey] = new IdempotencyRecord<TReply>(
-            pending.Context.IdempotencyKey, pending.Context.Fingerprint, reply, now, now + retention);
+        // A saga step's key never expires: the step may run again at any time (after a long backoff, or with a
+        // retention set short) and must then replay, not apply a second time. One record per step, like its
+        // ledger row; memory stays bounded (RecentReplies), and the table answers a key memory no longer holds.
+        var key = pending.Context.IdempotencyKey;
+        var expiresAt = SystemKeys.IsReserved(key) ? DateTimeOffset.MaxValue : now + retention; // 'infinity' in the table
+        _recordedInBatch[key] = new IdempotencyRecord<TReply>(key, pending.Context.Fingerprint, reply, now, expiresAt);
         _answers.Add((pending, new CommandOutcome<TReply>(reply, IdempotencyStatus.Fresh)));
     }
 }

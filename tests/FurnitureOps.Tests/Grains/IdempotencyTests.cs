@@ -105,4 +105,28 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         Assert.Equal(IdempotencyStatus.Fresh, reused.Status);
         Assert.Equal(7, reused.Reply!.Item!.OnHand);
     }
+
+    [Fact]
+    public async Task ASagaStepsKeyOutlivesRetentionSoARunAfterItReplays()
+    {
+        await CreateAsync(onHand: 10);
+        var step = SystemKeys.For("pos", Guid.NewGuid().ToString(), "line-1");
+        var first = await SendAsync(new SellStock(1, "pos:step"), key: step);
+
+        // Past the longest retention allowed, purged, and out of memory: only the table can answer.
+        Cluster.GrainTime.Advance(TimeSpan.FromDays(31));
+        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
+            Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Events.EventDeliveryOptions()),
+            NullLogger<ExpiryJanitor>.Instance);
+        await janitor.PurgeExpiredAsync(CancellationToken.None);
+        await ClusterTestActions.DeactivateAsync(Cluster.Client, Grain);
+        var again = await SendAsync(new SellStock(1, "pos:step"), key: step);
+
+        Assert.Equal(IdempotencyStatus.Fresh, first.Status);
+        Assert.Equal(IdempotencyStatus.Replayed, again.Status);
+        Assert.Equal(first.Reply, again.Reply);
+        Assert.Equal(9, (await Grain.GetAsync())!.OnHand);
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Cluster.Database,
+            "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND key = $2 AND expires_at = 'infinity'", Tenant, step));
+    }
 }
