@@ -18,7 +18,7 @@ namespace FurnitureOps.Bench;
 public static class Program
 {
     private static readonly Scenario[] All =
-        [new SeedLoadScenario(), new HotSkuScenario(), new SpreadScenario(), new ReplayScenario(), new LoyaltyMixedScenario()];
+        [new SeedLoadScenario(), new PosSeedScenario(), new HotSkuScenario(), new SpreadScenario(), new ReplayScenario(), new LoyaltyMixedScenario()];
 
     // many-keys runs on the grains alone and measures other things, so it is not a Scenario; it is selected like one.
     private static readonly string[] Names = [.. All.Select(s => s.Name), ManyKeysScenario.Name];
@@ -147,7 +147,7 @@ public static class Program
             var clock = Stopwatch.StartNew();
             foreach (var scenario in scenarios)
             {
-                foreach (var target in targets)
+                foreach (var target in targets.Where(scenario.RunsOn))
                 {
                     await scenario.RunAsync(target, sampler, cpu: null, scale: WarmUpScale, bound);
                 }
@@ -177,8 +177,9 @@ public static class Program
     /// interleaved every target gets its share of it.
     /// </summary>
     private static async Task<IReadOnlyList<ScenarioRow>> MeasureAsync(
-        Scenario scenario, Target[] targets, ConnectionSampler sampler, CpuClock? cpu, BenchOptions options)
+        Scenario scenario, Target[] allTargets, ConnectionSampler sampler, CpuClock? cpu, BenchOptions options)
     {
+        var targets = allTargets.Where(scenario.RunsOn).ToArray();
         var rounds = targets.ToDictionary(target => target, _ => new List<ScenarioRow>());
         for (var round = 0; round < Rounds; round++)
         {

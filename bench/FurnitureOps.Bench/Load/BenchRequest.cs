@@ -7,10 +7,16 @@ public enum Operation
     Accrue,
     Reward,
     Redeem,
+
+    /// <summary>A POS sale event of one line (<c>Entity</c> the SKU, <c>Amount</c> its quantity) for a player: FurnitureOps over HTTP only.</summary>
+    PosSale,
 }
 
-/// <summary>One request of a run: <paramref name="Operation"/> of <paramref name="Amount"/> on a SKU or player, under an idempotency key.</summary>
-public sealed record BenchRequest(Operation Operation, string Entity, long Amount, string IdempotencyKey)
+/// <summary>
+/// One request of a run: <paramref name="Operation"/> of <paramref name="Amount"/> on a SKU or player, under an
+/// idempotency key; <paramref name="Player"/> is a POS event's player.
+/// </summary>
+public sealed record BenchRequest(Operation Operation, string Entity, long Amount, string IdempotencyKey, string? Player = null)
 {
     /// <summary>The route FurnitureOps and the baseline both serve.</summary>
     public string Path => Operation switch
@@ -18,6 +24,7 @@ public sealed record BenchRequest(Operation Operation, string Entity, long Amoun
         Operation.Sell => $"/v1/inventory/{Entity}/sales",
         Operation.Accrue => $"/v1/players/{Entity}/loyalty/accruals",
         Operation.Reward => $"/v1/players/{Entity}/loyalty/rewards",
+        Operation.PosSale => "/v1/pos/events",
         _ => $"/v1/players/{Entity}/loyalty/redemptions",
     };
 
@@ -28,6 +35,8 @@ public sealed record BenchRequest(Operation Operation, string Entity, long Amoun
         // A distinct reason: the same reward by the same staff member to the same player on one day is one
         // reward by design (a business-key dedupe), which would leave an acknowledged key without a ledger row.
         Operation.Reward => $$"""{"points":{{Amount}},"reason":"bench {{IdempotencyKey}}"}""",
+        // As the seeds' terminals send it: one line, a player and an amount (so the saga also accrues points).
+        Operation.PosSale => $$"""{"source":"bench-till","type":"sale","occurredAt":"2026-11-22T10:15:00Z","lines":[{"sku":"{{Entity}}","quantity":{{Amount}}}],"playerId":"{{Player}}","amount":{{Amount * 10}}}""",
         _ => $$"""{"points":{{Amount}},"reference":"{{IdempotencyKey}}"}""",
     };
 }

@@ -60,6 +60,13 @@ public static class Goals
                 seed.Load.Percentile(95) <= 10 && seed.Load.Errors == 0 && seed.Correct));
         }
 
+        if (Row("pos-seed", Http) is { } pos) // issue 14
+        {
+            checks.Add(new("pos-seed", "p95 ≤ 100 ms, zero errors, exact effect count",
+                $"p95 {Ms(pos.Load.Percentile(95))}, {pos.Load.Errors} errors, {pos.Effects.Rows}/{pos.ExpectedEffects} effects",
+                pos.Load.Percentile(95) <= 100 && pos.Load.Errors == 0 && pos.Correct));
+        }
+
         VersusBaseline("hot-sku", 5, hot => $"mean flush batch {hot.Flushes?.MeanBatch:F1}"); // the older issue's target
         VersusBaseline("hot-sku", 3); // issue 13
         VersusPgBench(Direct("hot-sku"), 3, sixteenClients: false); // the older issue's target

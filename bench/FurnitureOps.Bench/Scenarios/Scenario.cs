@@ -21,6 +21,9 @@ public abstract class Scenario(string name, string description, int clients, int
     /// <summary>Requests per target at scale 1.</summary>
     public int Requests { get; } = requests;
 
+    /// <summary>Whether this scenario is measured on <paramref name="target"/> (by default on every target).</summary>
+    public virtual bool RunsOn(Target target) => true;
+
     /// <summary>Whether the effects land in the loyalty ledger rather than the stock ledger.</summary>
     protected virtual bool Loyalty => false;
 

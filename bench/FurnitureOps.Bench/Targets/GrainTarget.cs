@@ -67,6 +67,7 @@ public sealed class GrainTarget : Target
             {
                 Operation.Sell => Status(await _cluster.GetGrain<ISkuGrain>(key)
                     .ExecuteAsync(new SellStock(request.Amount, request.IdempotencyKey), context), reply => reply.Rejection is not null),
+                Operation.PosSale => throw new NotSupportedException("POS events are measured over HTTP only (Scenario.RunsOn)."),
                 _ => Status(await _cluster.GetGrain<IPlayerLoyaltyGrain>(key).ExecuteAsync(request.Operation switch
                 {
                     Operation.Accrue => new AccruePoints(request.Amount, "bench", request.IdempotencyKey),

@@ -1,4 +1,5 @@
 using FurnitureOps.Bench.Baseline;
+using FurnitureOps.Bench.Load;
 using FurnitureOps.Bench.Reporting;
 using FurnitureOps.Bench.Scenarios;
 using FurnitureOps.Bench.Targets;
@@ -27,6 +28,7 @@ public sealed class BenchToolTests
         var sampler = new ConnectionSampler(admin);
         var cpu = await CpuClock.StartAsync(silo: null, api: null, admin);
 
+        Assert.False(new PosSeedScenario().RunsOn(target)); // the baseline has no POS intake
         var seed = await new SeedLoadScenario().RunAsync(target, sampler, cpu, scale: 0.1, TimeSpan.FromMinutes(1));
         var replay = await new ReplayScenario().RunAsync(target, sampler, cpu, scale: 0.02, TimeSpan.FromMinutes(1));
 
@@ -74,5 +76,18 @@ public sealed class BenchToolTests
         Assert.Contains("stmt/eff", table, StringComparison.Ordinal);
         // Statements per effect, the pool's peak, then CPU µs per request: silo + API + PostgreSQL + bench = total.
         Assert.Matches(@"(?m)^seed-load .* 5\.00 +[1-9][0-9]* +0\+0\+[0-9]+\+[0-9]+=[0-9]+\r?$", table);
+    }
+
+    [Fact]
+    public void APosSaleIsTheSeedsEventOfOneLineForAPlayer()
+    {
+        var request = new BenchRequest(Operation.PosSale, "POS-7", 2, "till-3-000007", "P-7");
+
+        using var body = System.Text.Json.JsonDocument.Parse(request.Body);
+        var root = body.RootElement;
+        Assert.Equal("/v1/pos/events", request.Path);
+        Assert.Equal(("sale", "P-7", 20m), (root.GetProperty("type").GetString(), root.GetProperty("playerId").GetString(), root.GetProperty("amount").GetDecimal()));
+        var line = Assert.Single(root.GetProperty("lines").EnumerateArray());
+        Assert.Equal(("POS-7", 2L), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetInt64()));
     }
 }
