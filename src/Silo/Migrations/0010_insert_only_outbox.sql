@@ -78,7 +78,8 @@ ALTER TABLE outbox
     DROP COLUMN last_error,
     DROP COLUMN dead_lettered_at;
 
--- What is still to be published: for the backlog gauge, POS intake's backpressure and the tests.
+-- What is still to be published, for operators and tests. (The backlog gauge counts the same rows with the
+-- position as constants, which the planner can bound; joined to the position row it may scan the outbox.)
 CREATE VIEW outbox_unpublished AS
 SELECT o.*
 FROM outbox o, outbox_relay_position p
