@@ -13,6 +13,7 @@
 --     with backoff and dead-lettered there, without holding up the rows after it.
 -- Old silos' relays, dispatchers and feed reads fail against this schema (their columns are gone) and publish
 -- nothing; their grains keep writing events, and the new silos publish them. Nothing is published twice.
+-- A rollback to an older release first runs deploy/sql/0010-insert-only-outbox-down.sql (docs/deployment.md).
 -- The migrator runs this script and its journal entry in one transaction.
 
 -- Rows already here get txid 0: those already published sort before the position set below, and those not

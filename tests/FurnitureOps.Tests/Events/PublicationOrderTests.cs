@@ -77,6 +77,55 @@ public sealed class PublicationOrderTests
         Assert.Equal(2, await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM outbox_failures WHERE outbox_id IN ($1, $2)", failing, dead));
     }
 
+    [Fact]
+    public async Task TheDownScriptTakesPublicationBackForTheOldReleaseAndTheMigrationRunsAgain()
+    {
+        var (_, connections) = await TestDatabase.CreateWithServerAsync(durable: false, migrateThrough: "0009");
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        var publishedBefore = await InsertOldRowAsync(database, "published-1", ", delivered_at = now(), feed_position = 1");
+        var dead = await InsertOldRowAsync(database, "dead", ", publish_attempts = 5, last_error = 'boom', dead_lettered_at = now()");
+        TestDatabase.Migrate(connections);
+        await using var app = NpgsqlDataSource.Create(connections.App);
+        var publishedAfter = await InsertEventAsync(await app.OpenConnectionAsync(), "published-2");
+        await Relay(app).PublishBatchAsync(CancellationToken.None);
+        var waiting = await InsertEventAsync(await app.OpenConnectionAsync(), "waiting");
+
+        await using (var owner = NpgsqlDataSource.Create(connections.Owner))
+        {
+            await LedgerRows.ExecuteAsync(owner, await File.ReadAllTextAsync(Path.Combine(Root, "deploy/sql/0010-insert-only-outbox-down.sql")));
+        }
+
+        // As the release before 0010 reads it: published rows with their positions, the dead letter, one row waiting.
+        Assert.Equal(
+            [(publishedBefore, 1L), (publishedAfter, 2L)],
+            await PairsAsync(database, "SELECT id, feed_position FROM outbox WHERE delivered_at IS NOT NULL ORDER BY feed_position"));
+        Assert.Equal([(dead, 5L)], await PairsAsync(database, "SELECT id, publish_attempts FROM outbox WHERE dead_lettered_at IS NOT NULL"));
+        Assert.Equal([(waiting, 0L)], await PairsAsync(database, "SELECT id, publish_attempts FROM outbox WHERE delivered_at IS NULL AND dead_lettered_at IS NULL"));
+        Assert.Equal(0, await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM pg_tables WHERE tablename IN ('event_feed', 'outbox_failures', 'outbox_relay_position')"));
+
+        TestDatabase.Migrate(connections); // upgrading again re-runs 0010 on what the old release left
+        await Relay(app).PublishBatchAsync(CancellationToken.None);
+
+        Assert.Equal([publishedBefore, publishedAfter, waiting], await FeedAsync(database));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(database,
+            "SELECT count(*) FROM outbox_failures WHERE outbox_id = $1 AND dead_lettered_at IS NOT NULL", dead));
+    }
+
+    private static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+
+    private static async Task<List<(long, long)>> PairsAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var pairs = new List<(long, long)>();
+        while (await reader.ReadAsync())
+        {
+            pairs.Add((reader.GetInt64(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return pairs;
+    }
+
     private static OutboxRelay Relay(NpgsqlDataSource app) => new(
         app, [], Options.Create(new EventDeliveryOptions()), NullLogger<OutboxRelay>.Instance);
 
