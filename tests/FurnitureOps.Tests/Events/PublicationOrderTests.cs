@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FurnitureOps.Silo.Events;
 using FurnitureOps.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -109,6 +110,37 @@ public sealed class PublicationOrderTests
         Assert.Equal([publishedBefore, publishedAfter, waiting], await FeedAsync(database));
         Assert.Equal(1, await LedgerRows.ScalarAsync(database,
             "SELECT count(*) FROM outbox_failures WHERE outbox_id = $1 AND dead_lettered_at IS NOT NULL", dead));
+    }
+
+    [Fact]
+    public async Task APositionAheadOfTheServerPublishesNothingUntilTheRestoreStepIsRun()
+    {
+        var connections = await TestDatabase.CreateAsync(durable: false);
+        await using var database = NpgsqlDataSource.Create(connections.Admin);
+        await using var app = NpgsqlDataSource.Create(connections.App);
+        var relay = Relay(app);
+        var before = await InsertEventAsync(await app.OpenConnectionAsync(), "before-dump");
+        await relay.PublishBatchAsync(CancellationToken.None);
+
+        // What a pg_dump restored into a younger server looks like: rows and position from far ahead.
+        await LedgerRows.ExecuteAsync(database, """
+            UPDATE outbox SET txid = (txid::text::bigint + 1000000000)::text::xid8;
+            UPDATE outbox_relay_position SET last_txid = (last_txid::text::bigint + 1000000000)::text::xid8;
+            """);
+        var after = await InsertEventAsync(await app.OpenConnectionAsync(), "after-restore");
+
+        Assert.Equal(0, await relay.PublishBatchAsync(CancellationToken.None));
+        Assert.Equal([before], await FeedAsync(database));
+
+        var operations = await File.ReadAllTextAsync(Path.Combine(Root, "docs/operations.md"));
+        var step = Regex.Match(operations, @"## After a logical restore.*?```sql\n(?<sql>.*?)```", RegexOptions.Singleline).Groups["sql"].Value;
+        await using (var owner = NpgsqlDataSource.Create(connections.Owner))
+        {
+            await LedgerRows.ExecuteAsync(owner, step);
+        }
+
+        await relay.PublishBatchAsync(CancellationToken.None);
+        Assert.Equal([before, after], await FeedAsync(database));
     }
 
     private static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
