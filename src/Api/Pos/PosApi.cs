@@ -112,16 +112,17 @@ public static class PosApi
             return keyReused;
         }
 
-        return outcome.Reply! switch
+        var (view, resolved) = (outcome.Reply!.Event, outcome.Reply.Resolved);
+        if (resolved)
         {
-            { Resolved: false, Event: var view } => Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.PosEventNotNeedingAttention,
-                "This POS event does not need attention.",
-                view.Status == PosEventStatus.Resolved
-                    ? $"It was resolved by {view.Resolution!.ResolvedBy}."
-                    : $"Its status is {JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString())}.",
-                new Dictionary<string, object?> { ["eventStatus"] = JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString()) }),
-            { Event: var view } => TypedResults.Ok(PosEventResponse.From(view)),
-        };
+            return TypedResults.Ok(PosEventResponse.From(view));
+        }
+
+        var status = JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString());
+        return Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.PosEventNotNeedingAttention,
+            "This POS event does not need attention.",
+            view.Status == PosEventStatus.Resolved ? $"It was resolved by {view.Resolution!.ResolvedBy}." : $"Its status is {status}.",
+            new Dictionary<string, object?> { ["eventStatus"] = status });
     }
 
     /// <summary>The tenant's POS events that need an operator, oldest first.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FurnitureOps.Grains.Storage;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -41,20 +42,18 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await TryLockAsync(connection, transaction, cancellationToken))
+        if (await LockAndReadPositionAsync(connection, transaction, cancellationToken) is not { } position)
         {
             return 0;
         }
 
-        var position = await ReadPositionAsync(connection, transaction, cancellationToken);
         if (position.AheadOfServer)
         {
             LogPositionAhead(Logger, position.LastTxid);
             return 0;
         }
 
-        var fresh = await ReadNextAsync(connection, transaction, position, cancellationToken);
-        var retried = await ReadDueFailuresAsync(connection, transaction, cancellationToken);
+        var (fresh, retried) = await ReadRowsAsync(connection, transaction, position, cancellationToken);
         var taken = fresh.Concat(retried).Select(row => (Row: row, Problem: Malformed(row.Payload))).ToList();
 
         var writes = new PublicationWrites(position);
@@ -62,7 +61,7 @@ public sealed partial class OutboxRelay(
         {
             if (problem is null)
             {
-                writes.Publish(row.Id, row.Published(writes.NextPosition()), wasSetAside: row.SetAside);
+                writes.Publish(row.Id, row.Published, wasSetAside: row.SetAside);
             }
             else
             {
@@ -92,25 +91,34 @@ public sealed partial class OutboxRelay(
     protected override async Task<bool> RoundAsync(CancellationToken cancellationToken) =>
         await PublishBatchAsync(cancellationToken) >= Options.PublishBatchSize;
 
-    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock($1)", connection, transaction);
-        command.Parameters.Add(new() { Value = PublisherLock });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task<RelayPosition> ReadPositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    /// <summary>
+    /// Takes the publisher lock and reads the position, in one round trip; null if another silo holds the lock.
+    /// A position at or beyond the next transaction id can only come from a logical restore into another
+    /// server (pg_dump keeps the column's values, not the server's counter): see docs/operations.md.
+    /// </summary>
+    private static async Task<RelayPosition?> LockAndReadPositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        // A position at or beyond the next transaction id can only come from a logical restore into another server
-        // (pg_dump keeps the column's values, not the server's counter): see docs/operations.md.
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT last_txid::text, last_id, last_position, last_txid >= pg_snapshot_xmax(pg_current_snapshot())
-            FROM outbox_relay_position
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                SqlCommands.BatchCommand("SELECT pg_try_advisory_xact_lock($1)", PublisherLock),
+                SqlCommands.BatchCommand(
+                    """
+                    SELECT last_txid::text, last_id, last_position, last_txid >= pg_snapshot_xmax(pg_current_snapshot())
+                    FROM outbox_relay_position
+                    """),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (!reader.GetBoolean(0))
+        {
+            return null;
+        }
+
+        if (!await reader.NextResultAsync(cancellationToken) || !await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException("outbox_relay_position has no row: the database was not migrated (migration 0010).");
         }
@@ -122,44 +130,45 @@ public sealed partial class OutboxRelay(
         "o.id, o.txid::text, o.payload::text, o.event_id, o.event_type, o.tenant_id, o.occurred_at, o.request_id, " +
         "o.aggregate_type, o.aggregate_id, o.aggregate_version";
 
-    private async Task<List<OutboxRow>> ReadNextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RelayPosition position,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// In one round trip: the next rows after the position, and the rows set aside earlier whose next attempt is
+    /// due (an operator may have corrected them meanwhile).
+    /// </summary>
+    private async Task<(List<OutboxRow> Fresh, List<OutboxRow> Retried)> ReadRowsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RelayPosition position, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT {RowColumns}, 0, false
-            FROM outbox o
-            WHERE (o.txid, o.id) > ($1::xid8, $2) AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY o.txid, o.id
-            LIMIT $3
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = position.LastTxid });
-        command.Parameters.Add(new() { Value = position.LastId });
-        command.Parameters.Add(new() { Value = Options.PublishBatchSize });
-        return await ReadRowsAsync(command, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                SqlCommands.BatchCommand(
+                    $"""
+                    SELECT {RowColumns}, 0, false
+                    FROM outbox o
+                    WHERE (o.txid, o.id) > ($1::xid8, $2) AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+                    ORDER BY o.txid, o.id
+                    LIMIT $3
+                    """, position.LastTxid, position.LastId, Options.PublishBatchSize),
+                SqlCommands.BatchCommand(
+                    $"""
+                    SELECT {RowColumns}, f.attempts, true
+                    FROM outbox_failures f JOIN outbox o ON o.id = f.outbox_id
+                    WHERE f.dead_lettered_at IS NULL AND f.next_attempt_at <= now()
+                    ORDER BY f.next_attempt_at
+                    LIMIT $1
+                    FOR UPDATE OF f SKIP LOCKED
+                    """, Options.PublishBatchSize),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var fresh = await ReadRowsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return (fresh, await ReadRowsAsync(reader, cancellationToken));
     }
 
-    /// <summary>Rows set aside earlier whose next attempt is due (an operator may have corrected them meanwhile).</summary>
-    private async Task<List<OutboxRow>> ReadDueFailuresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT {RowColumns}, f.attempts, true
-            FROM outbox_failures f JOIN outbox o ON o.id = f.outbox_id
-            WHERE f.dead_lettered_at IS NULL AND f.next_attempt_at <= now()
-            ORDER BY f.next_attempt_at
-            LIMIT $1
-            FOR UPDATE OF f SKIP LOCKED
-            """, connection, transaction);
-        command.Parameters.Add(new() { Value = Options.PublishBatchSize });
-        return await ReadRowsAsync(command, cancellationToken);
-    }
-
-    private static async Task<List<OutboxRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<List<OutboxRow>> ReadRowsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var rows = new List<OutboxRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4),

@@ -1,6 +1,6 @@
+using FurnitureOps.Grains.Storage;
 using FurnitureOps.Grains.Storage.Tables;
 using Npgsql;
-using NpgsqlTypes;
 using static FurnitureOps.Grains.Storage.Tables.TableColumn;
 
 namespace FurnitureOps.Silo.Events;
@@ -31,14 +31,9 @@ internal sealed class PublicationWrites(RelayPosition position)
 
     public IReadOnlyList<PublicationFailure> Failures => _failures;
 
-    /// <summary>The feed position for the next published row.</summary>
-    public long NextPosition() => _lastPosition + 1;
-
-    public void Publish(long outboxId, PublishedEvent published, bool wasSetAside)
-    {
-        _lastPosition = published.Position;
-        _published.Add((outboxId, published, wasSetAside));
-    }
+    /// <summary>Publishes a row at the next feed position; <paramref name="at"/> makes its event for that position.</summary>
+    public void Publish(long outboxId, Func<long, PublishedEvent> at, bool wasSetAside) =>
+        _published.Add((outboxId, at(++_lastPosition), wasSetAside));
 
     public void SetAside(PublicationFailure failure) => _failures.Add(failure);
 
@@ -64,7 +59,7 @@ internal sealed class PublicationWrites(RelayPosition position)
         var recovered = _published.Where(entry => entry.WasSetAside).Select(entry => entry.OutboxId).ToArray();
         if (recovered.Length > 0)
         {
-            batch.BatchCommands.Add(Statement("DELETE FROM outbox_failures WHERE outbox_id = ANY ($1)", BigintArray(recovered)));
+            batch.BatchCommands.Add(SqlCommands.BatchCommand("DELETE FROM outbox_failures WHERE outbox_id = ANY ($1)", recovered));
         }
 
         foreach (var failure in _failures)
@@ -75,14 +70,13 @@ internal sealed class PublicationWrites(RelayPosition position)
         var moved = _last != (position.LastTxid, position.LastId) || _lastPosition != position.LastPosition;
         if (moved)
         {
-            batch.BatchCommands.Add(Statement(
+            batch.BatchCommands.Add(SqlCommands.BatchCommand(
                 """
                 UPDATE outbox_relay_position
                 SET last_txid = $1::xid8, last_id = $2, last_position = $3, updated_at = now()
                 WHERE last_txid = $4::xid8 AND last_id = $5 AND last_position = $6
                 """,
-                Value(_last.Txid), Value(_last.Id), Value(_lastPosition), Value(position.LastTxid), Value(position.LastId),
-                Value(position.LastPosition)));
+                _last.Txid, _last.Id, _lastPosition, position.LastTxid, position.LastId, position.LastPosition));
         }
 
         if (batch.BatchCommands.Count == 0)
@@ -101,7 +95,7 @@ internal sealed class PublicationWrites(RelayPosition position)
     /// One delivery per matching webhook subscription, and per consumer in <paramref name="unapplied"/> (those that
     /// could not apply the batch on publication: the dispatcher retries them).
     /// </summary>
-    private static NpgsqlBatchCommand FanOut(long[] ids, IReadOnlyList<IEventConsumer> unapplied) => Statement(
+    private static NpgsqlBatchCommand FanOut(long[] ids, IReadOnlyList<IEventConsumer> unapplied) => SqlCommands.BatchCommand(
         """
         INSERT INTO event_deliveries (outbox_id, subscriber, status, next_attempt_at, created_at)
         SELECT o.id, 'webhook:' || s.id, 'pending', now(), now()
@@ -119,11 +113,11 @@ internal sealed class PublicationWrites(RelayPosition position)
         WHERE o.id = ANY ($1) AND starts_with(o.event_type, c.prefix)
         ON CONFLICT (outbox_id, subscriber) DO NOTHING
         """,
-        BigintArray(ids),
-        TextArray([.. unapplied.Select(consumer => consumer.Name)]),
-        TextArray([.. unapplied.Select(consumer => consumer.TypePrefix)]));
+        ids,
+        unapplied.Select(consumer => consumer.Name).ToArray(),
+        unapplied.Select(consumer => consumer.TypePrefix).ToArray());
 
-    private static NpgsqlBatchCommand SetAsideStatement(PublicationFailure failure) => Statement(
+    private static NpgsqlBatchCommand SetAsideStatement(PublicationFailure failure) => SqlCommands.BatchCommand(
         """
         INSERT INTO outbox_failures (outbox_id, tenant_id, attempts, last_error, next_attempt_at, dead_lettered_at)
         VALUES ($1, $2, $3, $4, now() + $5, CASE WHEN $6 THEN now() END)
@@ -131,21 +125,7 @@ internal sealed class PublicationWrites(RelayPosition position)
         SET attempts = excluded.attempts, last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at,
             dead_lettered_at = excluded.dead_lettered_at
         """,
-        Value(failure.OutboxId), Value(failure.TenantId), Value(failure.Attempts), Value(failure.Error), Value(failure.Backoff),
-        Value(failure.DeadLettered));
-
-    private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
-    {
-        var statement = new NpgsqlBatchCommand(sql);
-        statement.Parameters.AddRange(parameters);
-        return statement;
-    }
-
-    private static NpgsqlParameter Value(object value) => new() { Value = value };
-
-    private static NpgsqlParameter BigintArray(long[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
-
-    private static NpgsqlParameter TextArray(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+        failure.OutboxId, failure.TenantId, failure.Attempts, failure.Error, failure.Backoff, failure.DeadLettered);
 }
 
 /// <summary>The relay's progress: the last row taken in publication order, the last feed position handed out.</summary>
