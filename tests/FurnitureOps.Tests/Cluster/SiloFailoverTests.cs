@@ -1,4 +1,5 @@
 using FurnitureOps.Tests.Infrastructure;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -15,6 +16,7 @@ public sealed class SiloFailoverTests(ApiFixture api, ITestOutputHelper output)
 {
     private const int Terminals = 6;
     private const int Step = 90;
+    private const int LogLines = 30;
 
     private readonly string _tenant = $"t-{Guid.NewGuid():N}";
     private readonly string _clusterId = $"failover-{Guid.NewGuid():N}";
@@ -44,16 +46,38 @@ public sealed class SiloFailoverTests(ApiFixture api, ITestOutputHelper output)
             await victim.Process.KillAsync();
             load.Mark($"killed the silo on port {victim.SiloPort}");
             await load.FinishMoreAsync(Step);
-            await Poll.UntilAsync(async () => await Membership.CountAsync(api.Database, _clusterId, SiloStatus.Dead) == 1, "the killed silo was declared dead", TimeSpan.FromMinutes(2));
+            await Poll.UntilAsync(
+                async () => await Membership.CountAsync(api.Database, _clusterId, SiloStatus.Dead) == 1,
+                "the killed silo was declared dead", TimeSpan.FromMinutes(2), () => DescribeAsync(silos));
             load.Mark("the killed silo was declared dead");
             Assert.True(load.Retries > retriesBefore, "the kill interrupted no request: the killed silo hosted none of the load's grains");
 
-            silos.Add(StartSilo());
-            await Poll.UntilAsync(async () => await Membership.CountAsync(api.Database, _clusterId, SiloStatus.Active) == 3, "the new silo joined", TimeSpan.FromMinutes(2));
+            var joining = StartSilo();
+            silos.Add(joining);
+            await Poll.UntilAsync(
+                async () => await Membership.StatusAsync(api.Database, _clusterId, joining.SiloPort) == SiloStatus.Active,
+                $"the new silo (port {joining.SiloPort}) joined", TimeSpan.FromMinutes(2), () => DescribeAsync(silos));
             load.Mark("a new silo is active");
             await load.FinishMoreAsync(Step);
 
-            var stopping = await BusiestAsync(cluster, silos.Where(silo => silo != victim && silo != silos[^1]).ToList());
+            // On two busy cores the failure detector can also declare a survivor dead (its probes time out); the
+            // claim here is about effects, so such a silo is reported and left out of the graceful stop.
+            var survivors = new List<SiloProcess>();
+            foreach (var silo in silos.Where(silo => silo != victim && silo != joining))
+            {
+                if (await Membership.StatusAsync(api.Database, _clusterId, silo.SiloPort) == SiloStatus.Active)
+                {
+                    survivors.Add(silo);
+                }
+            }
+
+            if (survivors.Count < 2)
+            {
+                output.WriteLine($"A survivor was declared dead as well:{Environment.NewLine}{await DescribeAsync(silos)}");
+            }
+
+            Assert.NotEmpty(survivors);
+            var stopping = await BusiestAsync(cluster, survivors);
             stopping.Process.Terminate();
             load.Mark($"stopping the silo on port {stopping.SiloPort}");
             Assert.True(await stopping.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the stopped silo did not finish its graceful stop");
@@ -72,6 +96,23 @@ public sealed class SiloFailoverTests(ApiFixture api, ITestOutputHelper output)
                 await silo.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The membership table and the end of each silo's log: what a failed wait on the cluster needs to explain itself.</summary>
+    private async Task<string> DescribeAsync(IEnumerable<SiloProcess> silos)
+    {
+        var description = new StringBuilder($"membership:{Environment.NewLine}{await Membership.DescribeAsync(api.Database, _clusterId)}");
+        foreach (var silo in silos)
+        {
+            var lines = silo.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            description.AppendLine($"silo on port {silo.SiloPort}, last {Math.Min(LogLines, lines.Length)} of {lines.Length} log lines:");
+            foreach (var line in lines.TakeLast(LogLines))
+            {
+                description.AppendLine($"  {line.TrimEnd()}");
+            }
+        }
+
+        return description.ToString();
     }
 
     /// <summary>Of the given silos, the one hosting most of this test's SKU and player grains.</summary>
