@@ -9,6 +9,9 @@ namespace FurnitureOps.ServiceDefaults;
 
 public static class LoggingExtensions
 {
+    /// <summary>Log events the console's background writer holds at most before it drops new ones.</summary>
+    private const int ConsoleBuffer = 50_000;
+
     /// <summary>
     /// Serilog for both hosts: levels per namespace from the <c>Serilog</c> section, JSON lines outside Development
     /// (with trace and span ids), a readable console in Development, log scopes (request id, grain) on every line,
@@ -25,15 +28,22 @@ public static class LoggingExtensions
             logger.ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With<RedactingEnricher>();
-            if (development)
+
+            // The console is written from a background thread: a log line never waits on a slow stdout reader,
+            // which matters most where socket completions run inline (docs/operations.md). A full buffer drops
+            // lines rather than stalling requests; the logger flushes what it holds when the host stops.
+            logger.WriteTo.Async(console =>
             {
-                logger.WriteTo.Console(outputTemplate:
-                    "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext} req={RequestId} trace={TraceId} {Message:lj}{NewLine}{Exception}");
-            }
-            else
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
+                if (development)
+                {
+                    console.Console(outputTemplate:
+                        "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext} req={RequestId} trace={TraceId} {Message:lj}{NewLine}{Exception}");
+                }
+                else
+                {
+                    console.Console(new RenderedCompactJsonFormatter());
+                }
+            }, bufferSize: ConsoleBuffer, blockWhenFull: false);
         }, preserveStaticLogger: true, writeToProviders: true); // each host its own pipeline, even several in one process
         return builder;
     }

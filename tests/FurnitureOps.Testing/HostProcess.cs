@@ -6,6 +6,8 @@ namespace FurnitureOps.Testing;
 /// <summary>A silo or API started as its own OS process from the build output, as in production, to be sent signals.</summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -50,6 +52,8 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // As the images run the hosts (src/*/Dockerfile), unless the caller says otherwise.
+        start.Environment[InlineSocketCompletions] = "1";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
