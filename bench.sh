@@ -10,9 +10,6 @@ FURNITUREOPS_PG_BIN=$(pg_bin_dir)
 export FURNITUREOPS_PG_BIN
 FURNITUREOPS_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export FURNITUREOPS_COMMIT
-# The service's processes run as the images do (socket completions inline, docs/operations.md); the bench
-# process hosts the row-lock baseline's HTTP server, which gets the same setting so the comparison stays even.
-export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 
 echo "Building (Release)..." >&2
 build_log=$(mktemp)

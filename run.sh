@@ -115,8 +115,6 @@ API_DLL=$PWD/src/Api/bin/Release/net10.0/FurnitureOps.Api.dll
 # Local development: readable console logs and an open dashboard (everything listens on 127.0.0.1 only).
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Auth__SigningKey; Auth__SigningKey=$(secret dev-signing-key)
-# As the images run (src/*/Dockerfile): socket completions inline, docs/operations.md "Socket completions".
-export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 ConnectionStrings__Migrations="$MIGRATIONS" dotnet "$SILO_DLL" migrate
 export ConnectionStrings__Postgres="$CONNECTION"
 

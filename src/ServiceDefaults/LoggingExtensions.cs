@@ -29,9 +29,9 @@ public static class LoggingExtensions
                 .Enrich.FromLogContext()
                 .Enrich.With<RedactingEnricher>();
 
-            // The console is written from a background thread: a log line never waits on a slow stdout reader,
-            // which matters most where socket completions run inline (docs/operations.md). A full buffer drops
-            // lines rather than stalling requests; the logger flushes what it holds when the host stops.
+            // The console is written from a background thread: a request never waits on a slow stdout reader (a
+            // busy node's log collector). A full buffer drops lines rather than stalling requests; the logger
+            // flushes what it holds when the host stops.
             logger.WriteTo.Async(console =>
             {
                 if (development)

@@ -6,8 +6,6 @@ namespace FurnitureOps.Testing;
 /// <summary>A silo or API started as its own OS process from the build output, as in production, to be sent signals.</summary>
 public sealed class HostProcess : IAsyncDisposable
 {
-    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -33,6 +31,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The operating system's id of the process (for reading its CPU time, sending it signals).</summary>
     public int Id => _process.Id;
 
@@ -52,8 +52,6 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        // As the images run the hosts (src/*/Dockerfile), unless the caller says otherwise.
-        start.Environment[InlineSocketCompletions] = "1";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -113,6 +113,8 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReportIfExited("silo", _silo);
+        ReportIfExited("API", _api);
         _operations.Dispose();
         _apiMetrics.Dispose();
         _api.Terminate();
@@ -121,6 +123,20 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         await _silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
         await _api.DisposeAsync();
         await _silo.DisposeAsync();
+    }
+
+    // A host that died during the run is why the run failed: its last lines say how.
+    private static void ReportIfExited(string name, HostProcess host)
+    {
+        if (host.HasExited)
+        {
+            var lines = host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Console.Error.WriteLine($"The {name} process exited during the run (exit code {host.ExitCode}); its last lines:");
+            foreach (var line in lines.TakeLast(40))
+            {
+                Console.Error.WriteLine($"  {line.TrimEnd()}");
+            }
+        }
     }
 
     private async Task WaitUntilReadyAsync()
