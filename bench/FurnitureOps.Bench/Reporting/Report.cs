@@ -108,6 +108,7 @@ public static class Report
                 flushes = row.Flushes is null ? null : new { batches = row.Flushes.Flushes, meanCommands = row.Flushes.MeanBatch, meanMilliseconds = row.Flushes.MeanMilliseconds },
                 row.WritePathStatements,
                 row.StatementsPerEffect,
+                row.RateLimitGrainCalls,
                 connections = new { peak = row.Connections.ByHolder, together = row.Connections.Together, samples = row.Connections.Samples },
                 cpuMicrosecondsPerRequest = row.CpuPerRequest is not { } cpu ? null : new
                 {

@@ -42,6 +42,7 @@ public abstract class Scenario(string name, string description, int clients, int
 
         var statementsBefore = await target.WritePathStatementsAsync();
         var flushesBefore = await target.FlushTotalsAsync();
+        var rateLimitCallsBefore = await target.RateLimitGrainCallsAsync();
         var cpuBefore = cpu?.Read();
 
         // Sampled over the measured run only (set-up's connections are still counted if its pools kept them open).
@@ -52,8 +53,9 @@ public abstract class Scenario(string name, string description, int clients, int
         var statements = await target.WritePathStatementsAsync() - statementsBefore;
         var flushes = flushesBefore is null ? null : await FlushesSinceAsync(target, flushesBefore, statements);
 
+        var rateLimitCalls = await target.RateLimitGrainCallsAsync() - rateLimitCallsBefore; // read after the flushes' wait for /metrics
         var effects = await target.CountEffectsAsync(tenant, Loyalty);
-        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements, peaks, cpuSpent);
+        return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements, peaks, cpuSpent, rateLimitCalls);
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public sealed record ScenarioRow(
     FlushTotals? Flushes,
     long WritePathStatements,
     ConnectionPeaks Connections,
-    CpuTimes? Cpu)
+    CpuTimes? Cpu,
+    long? RateLimitGrainCalls)
 {
     /// <summary>CPU time per answered request, by where it was spent (null without a CPU clock or an answer).</summary>
     public CpuTimes? CpuPerRequest => Cpu is { } cpu && Load.Completed > 0 ? cpu.Per(Load.Completed) : null;
@@ -43,6 +44,7 @@ public sealed record ScenarioRow(
             rounds.All(round => round.Flushes is not null) ? rounds.Select(round => round.Flushes!).Aggregate((a, b) => a + b) : null,
             rounds.Sum(round => round.WritePathStatements),
             ConnectionPeaks.Highest([.. rounds.Select(round => round.Connections)]),
-            rounds.All(round => round.Cpu is not null) ? rounds.Select(round => round.Cpu!).Aggregate((a, b) => a + b) : null);
+            rounds.All(round => round.Cpu is not null) ? rounds.Select(round => round.Cpu!).Aggregate((a, b) => a + b) : null,
+            rounds.All(round => round.RateLimitGrainCalls is not null) ? rounds.Sum(round => round.RateLimitGrainCalls!.Value) : null);
     }
 }

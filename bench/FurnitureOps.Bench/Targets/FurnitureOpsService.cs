@@ -103,6 +103,11 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
         return new FlushTotals(Sum("ledger_flush_batch_size", "count"), Sum("ledger_flush_batch_size", "sum"), Sum("ledger_flush_duration", "sum"));
     }
 
+    /// <summary>The API's round trips to rate-limit grains so far (<c>rate_limit_grain_calls_total</c>, every policy).</summary>
+    public async Task<long> RateLimitGrainCallsAsync() =>
+        (long)RateLimitGrainCallSample().Matches(await _apiMetrics.GetStringAsync("/metrics"))
+            .Sum(sample => double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture));
+
     /// <summary>Seconds the JIT has spent compiling so far in the silo and in the API (the runtime's meter on each /metrics).</summary>
     public async Task<(double Silo, double Api)> JitSecondsAsync()
     {
@@ -171,4 +176,7 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
 
     [GeneratedRegex(@"^dotnet_jit_compilation_time_seconds_total(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
     private static partial Regex JitSample();
+
+    [GeneratedRegex(@"^rate_limit_grain_calls_total(\{[^}]*\})?\s+(?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex RateLimitGrainCallSample();
 }

@@ -40,6 +40,8 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
 
     public override async Task<FlushTotals?> FlushTotalsAsync() => await service.FlushTotalsAsync();
 
+    public override async Task<long?> RateLimitGrainCallsAsync() => await service.RateLimitGrainCallsAsync();
+
     public override string? ConnectionHolder(string applicationName) => FurnitureOpsService.ConnectionHolder(applicationName);
 
     /// <summary>Sale or loyalty rows of the tenant in FurnitureOps' ledgers.</summary>

@@ -33,6 +33,9 @@ public abstract class Target(string name) : IDisposable
     /// <summary>The silo's flush totals so far, where there is a silo.</summary>
     public virtual Task<FlushTotals?> FlushTotalsAsync() => Task.FromResult<FlushTotals?>(null);
 
+    /// <summary>The API's round trips to rate-limit grains so far, where requests pass the API.</summary>
+    public virtual Task<long?> RateLimitGrainCallsAsync() => Task.FromResult<long?>(null);
+
     public void Dispose()
     {
         Dispose(disposing: true);

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using FurnitureOps.Api.RateLimiting;
+using FurnitureOps.Api.Telemetry;
 using FurnitureOps.Grains.Interfaces.Security;
 using FurnitureOps.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -112,11 +114,46 @@ public sealed class GrainRateLimiterTests(GrainClusterFixture cluster)
         Assert.InRange(admitted.Sum(), 300 - 2 * GrainRateLimiter.BlockSize(budget), 300);
     }
 
-    private (GrainRateLimiter Limiter, IRateLimitGrain Bucket, HttpContextAccessor Http) Limiter(RateLimitRule rule, string? key = null)
+    [Fact]
+    public async Task EveryRoundTripToTheGrainIsCountedAndNoLocalPermit()
+    {
+        // The counter is process-wide; a policy name of this test's own keeps other tests' limiters out of it.
+        var policy = $"test-{Guid.NewGuid():N}";
+        long counted = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ApiMetrics.MeterName && instrument.Name == "rate_limit_grain_calls")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "policy", Value: string name } && name == policy)
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+            }
+        });
+        listener.Start();
+        var (limiter, _, _) = Limiter(SixHundredPerMinute, policy: policy);
+
+        Assert.True((await limiter.AcquireAsync()).IsAcquired); // asks the grain for a block of 6
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(limiter.AttemptAcquire().IsAcquired)); // spent here
+        Assert.True((await limiter.AcquireAsync()).IsAcquired); // the block is spent: asks again
+
+        Assert.Equal(2, Interlocked.Read(ref counted));
+    }
+
+    private (GrainRateLimiter Limiter, IRateLimitGrain Bucket, HttpContextAccessor Http) Limiter(
+        RateLimitRule rule, string? key = null, string policy = "authenticated")
     {
         var bucket = cluster.Client.GetGrain<IRateLimitGrain>(key ?? $"test:{Guid.NewGuid():N}");
         var http = new HttpContextAccessor { HttpContext = new DefaultHttpContext() };
-        return (new GrainRateLimiter(bucket, http, _apiTime, "authenticated", rule), bucket, http);
+        return (new GrainRateLimiter(bucket, http, _apiTime, policy, rule), bucket, http);
     }
 
     private static RateLimitDecision Reported(HttpContextAccessor http) =>
