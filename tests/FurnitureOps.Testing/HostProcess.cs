@@ -31,6 +31,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The last <paramref name="count"/> lines of the output so far (or all of them), for a failure message.</summary>
+    public IReadOnlyList<string> LastLines(int count) =>
+        [.. Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(count).Select(line => line.TrimEnd())];
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The operating system's id of the process (for reading its CPU time, sending it signals).</summary>

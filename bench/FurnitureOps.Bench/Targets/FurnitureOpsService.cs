@@ -135,11 +135,10 @@ public sealed partial class FurnitureOpsService : IAsyncDisposable
     {
         if (host.HasExited)
         {
-            var lines = host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Console.Error.WriteLine($"The {name} process exited during the run (exit code {host.ExitCode}); its last lines:");
-            foreach (var line in lines.TakeLast(40))
+            foreach (var line in host.LastLines(40))
             {
-                Console.Error.WriteLine($"  {line.TrimEnd()}");
+                Console.Error.WriteLine($"  {line}");
             }
         }
     }

@@ -104,11 +104,10 @@ public sealed class SiloFailoverTests(ApiFixture api, ITestOutputHelper output)
         var description = new StringBuilder($"membership:{Environment.NewLine}{await Membership.DescribeAsync(api.Database, _clusterId)}");
         foreach (var silo in silos)
         {
-            var lines = silo.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            description.AppendLine($"silo on port {silo.SiloPort}, last {Math.Min(LogLines, lines.Length)} of {lines.Length} log lines:");
-            foreach (var line in lines.TakeLast(LogLines))
+            description.AppendLine($"silo on port {silo.SiloPort}, its last log lines:");
+            foreach (var line in silo.Process.LastLines(LogLines))
             {
-                description.AppendLine($"  {line.TrimEnd()}");
+                description.AppendLine($"  {line}");
             }
         }
 

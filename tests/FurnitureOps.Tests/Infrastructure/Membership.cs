@@ -1,4 +1,5 @@
 using System.Text;
+using FurnitureOps.Grains.Storage;
 using Npgsql;
 
 namespace FurnitureOps.Tests.Infrastructure;
@@ -13,21 +14,18 @@ public static class Membership
     /// <summary>The status of the silo listening on <paramref name="siloPort"/>, or null while it has no row.</summary>
     public static async Task<SiloStatus?> StatusAsync(NpgsqlDataSource db, string clusterId, int siloPort)
     {
-        await using var command = db.CreateCommand(
-            "SELECT status FROM orleans_membership WHERE deployment_id = $1 AND port = $2 ORDER BY generation DESC LIMIT 1");
-        command.Parameters.AddWithValue(clusterId);
-        command.Parameters.AddWithValue(siloPort);
+        await using var command = db.Command(
+            "SELECT status FROM orleans_membership WHERE deployment_id = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", clusterId, siloPort);
         return await command.ExecuteScalarAsync() is int status ? (SiloStatus)status : null;
     }
 
     /// <summary>The cluster's rows, one line each, for a failure message.</summary>
     public static async Task<string> DescribeAsync(NpgsqlDataSource db, string clusterId)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.Command("""
             SELECT port, generation, status, coalesce(suspect_times, ''), start_time, iamalive_time
             FROM orleans_membership WHERE deployment_id = $1 ORDER BY start_time
-            """);
-        command.Parameters.AddWithValue(clusterId);
+            """, clusterId);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new StringBuilder();
         while (await reader.ReadAsync())
