@@ -7,6 +7,7 @@ using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Events;
+using FurnitureOps.Silo.Sagas;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,8 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
+        builder.Services.AddOptions<SagaSweeperOptions>().BindConfiguration("Sagas").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<SagaSweeper>();
         builder.Services.AddEventDelivery();
         builder.AddFurnitureOpsLogging();
         builder.AddGracefulShutdown();
@@ -57,23 +60,20 @@ public static class SiloHostingExtensions
                 clustering.Invariant = "Npgsql";
                 clustering.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
-            foreach (var storageName in new[] { RatingSlipGrain.StorageName, PosEventGrain.StorageName })
+            silo.AddAdoNetGrainStorage(RatingSlipGrain.StorageName, options => options.Configure<PostgresConnections>((storage, connections) =>
             {
-                silo.AddAdoNetGrainStorage(storageName, options => options.Configure<PostgresConnections>((storage, connections) =>
-                {
-                    storage.Invariant = "Npgsql";
-                    storage.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
-                }));
-            }
+                storage.Invariant = "Npgsql";
+                storage.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
+            }));
             silo.UseAdoNetReminderService(options => options.Configure<PostgresConnections>((reminders, connections) =>
             {
                 reminders.Invariant = "Npgsql";
                 reminders.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
 
-            // Slip accrual and POS step retries may be configured faster than Orleans' default reminder floor (1 minute).
-            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>, IOptions<PosOptions>>((reminders, loyalty, pos) =>
-                reminders.MinimumReminderPeriod = new[] { reminders.MinimumReminderPeriod, loyalty.Value.AccrualRetryPeriod, pos.Value.RetryPeriod }.Min());
+            // Slip accrual retries may be configured faster than Orleans' default reminder floor (1 minute).
+            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>>((reminders, loyalty) =>
+                reminders.MinimumReminderPeriod = new[] { reminders.MinimumReminderPeriod, loyalty.Value.AccrualRetryPeriod }.Min());
         });
 
         return builder;

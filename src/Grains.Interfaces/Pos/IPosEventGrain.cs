@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Sagas;
 using Orleans.Concurrency;
 
 namespace FurnitureOps.Grains.Interfaces.Pos;
@@ -9,7 +10,7 @@ namespace FurnitureOps.Grains.Interfaces.Pos;
 /// the same event reaches this one activation.
 /// </summary>
 [Alias("fo.IPosEventGrain")]
-public interface IPosEventGrain : IGrainWithStringKey
+public interface IPosEventGrain : ISagaGrain
 {
     /// <summary>
     /// Accepts the event once and runs its saga as far as it can. The first delivery answers

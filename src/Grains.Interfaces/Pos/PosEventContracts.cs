@@ -29,7 +29,7 @@ public sealed record PosEventSubmission(
 [GenerateSerializer, Alias("fo.pos-event-status")]
 public enum PosEventStatus
 {
-    /// <summary>Accepted; some steps are still to be applied (a failed step is retried by reminder).</summary>
+    /// <summary>Accepted; some steps are still to be applied (a failed step is retried by the sagas' sweeper).</summary>
     Pending = 0,
 
     /// <summary>Every step was applied exactly once.</summary>

@@ -4,6 +4,7 @@ using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Loyalty;
 using FurnitureOps.Grains.Interfaces.Pos;
 using FurnitureOps.Grains.Storage;
+using FurnitureOps.Grains.Storage.Tables;
 using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Grains.Pos;
@@ -16,22 +17,9 @@ namespace FurnitureOps.Grains.Pos;
 /// </summary>
 public sealed partial class PosEventGrain
 {
-    private const string RetryReminder = "pos-saga";
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ResumeAsync()
     {
-        if (reminderName != RetryReminder)
-        {
-            return;
-        }
-
-        if (!posEvent.RecordExists || State.IsFinished)
-        {
-            await UnregisterRetryReminderAsync();
-            return;
-        }
-
-        if (State.NextAttemptAt is null || State.NextAttemptAt <= clock.Time.GetUtcNow())
+        if (_row.Exists && !State.IsFinished)
         {
             await RunSagaAsync();
         }
@@ -53,9 +41,13 @@ public sealed partial class PosEventGrain
         return steps;
     }
 
-    /// <summary>Runs every pending step in order; on a failure counts the attempt and leaves the rest to the reminder.</summary>
+    /// <summary>
+    /// Runs every pending step in order, then commits the outcome with its completion event. On a failure it
+    /// counts the attempt and commits when the sweeper should try again (the shared backoff).
+    /// </summary>
     private async Task RunSagaAsync()
     {
+        IReadOnlyList<OutboxRow> events = [];
         try
         {
             // Steps may be appended while looping (compensations), so the bound is re-read every time.
@@ -82,32 +74,23 @@ public sealed partial class PosEventGrain
                 LogNeedsAttention(logger, _eventId, refused.Sku!, refused.Code!);
             }
 
-            await AppendCompletionEventAsync(outcome);
             State.Status = outcome;
             State.CompletedAt = clock.Time.GetUtcNow();
             State.NextAttemptAt = null;
+            events = [CompletionEvent(outcome)];
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             State.Attempts++;
             State.LastError = $"{error.GetType().Name}: {error.Message}";
-            var backoff = options.Value.RetryPeriod * Math.Pow(2, Math.Min(State.Attempts - 1, 16));
-            State.NextAttemptAt = clock.Time.GetUtcNow() + (backoff < options.Value.MaxRetryBackoff ? backoff : options.Value.MaxRetryBackoff);
+            State.NextAttemptAt = clock.Time.GetUtcNow() + RetryBackoff.After(State.Attempts, options.Value.RetryPeriod, options.Value.MaxRetryBackoff);
             LogStepFailed(logger, error, _eventId, State.Attempts);
         }
 
-        await PersistAsync();
+        await SaveAsync(State.NextAttemptAt, clock.Time.GetUtcNow(), events);
         if (State.IsFinished)
         {
             ReleaseIntakeSlot();
-            try
-            {
-                await UnregisterRetryReminderAsync();
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogReminderKept(logger, error, _eventId); // harmless: its next tick finds the event finished and removes it
-            }
         }
     }
 
@@ -188,7 +171,8 @@ public sealed partial class PosEventGrain
     private CommandContext StepContext(string key, PosStepView step) =>
         new(key, $"pos-step:{step.Kind}:{step.Sku}:{step.Quantity}", State.Actor, State.RequestId);
 
-    private async Task AppendCompletionEventAsync(PosEventStatus outcome)
+    /// <summary>The event's completion (<c>pos.event_applied.v1</c>, <c>…_rejected.v1</c> or <c>…_needs_attention.v1</c>), committed with the outcome.</summary>
+    private OutboxRow CompletionEvent(PosEventStatus outcome)
     {
         var type = outcome switch
         {
@@ -197,33 +181,16 @@ public sealed partial class PosEventGrain
             _ => "pos.event_rejected.v1",
         };
         var submission = State.Submission;
-        await outbox.AppendOnceAsync(
-            OutboxWriter.EventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event", _eventId.ToString(),
-            aggregateVersion: 1,
-            new PosEventCompleted(_eventId, submission.Source, submission.Type == PosEventType.Sale ? "sale" : "return",
-                outcome switch { PosEventStatus.Applied => "applied", PosEventStatus.NeedsAttention => "needsAttention", _ => "rejected" },
-                State.RejectionCode, submission.Lines, submission.PlayerId,
-                submission.Amount, submission.OccurredAt),
-            clock.Time.GetUtcNow(), State.RequestId, CancellationToken.None);
-    }
-
-    private Task<IGrainReminder> RegisterRetryReminderAsync() =>
-        this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryPeriod, options.Value.RetryPeriod);
-
-    private async Task UnregisterRetryReminderAsync()
-    {
-        if (await this.GetReminder(RetryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        var payload = new PosEventCompleted(_eventId, submission.Source, submission.Type == PosEventType.Sale ? "sale" : "return",
+            outcome switch { PosEventStatus.Applied => "applied", PosEventStatus.NeedsAttention => "needsAttention", _ => "rejected" },
+            State.RejectionCode, submission.Lines, submission.PlayerId, submission.Amount, submission.OccurredAt);
+        return new OutboxRow(OutboxWriter.EventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event",
+            _eventId.ToString(), AggregateVersion: 1, LedgerJson.SerializeObject(payload), State.CompletedAt!.Value, State.RequestId);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "POS event {EventId} needs attention: undoing its line on {Sku} was refused ({Code}); stock or points stay off by that line until an operator resolves it")]
     private static partial void LogNeedsAttention(ILogger logger, Guid eventId, string sku, string code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A step of POS event {EventId} failed (attempt {Attempts}); it is retried by reminder")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A step of POS event {EventId} failed (attempt {Attempts}); the sagas' sweeper retries it")]
     private static partial void LogStepFailed(ILogger logger, Exception error, Guid eventId, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Removing the retry reminder of finished POS event {EventId} failed")]
-    private static partial void LogReminderKept(ILogger logger, Exception error, Guid eventId);
 }

@@ -1,6 +1,8 @@
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Pos;
+using FurnitureOps.Grains.Ledger.Commit;
+using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using FurnitureOps.Grains.Storage.Tables;
 using Microsoft.Extensions.Logging;
@@ -9,39 +11,41 @@ using Microsoft.Extensions.Options;
 namespace FurnitureOps.Grains.Pos;
 
 /// <summary>
-/// A POS event and the saga that applies it. Not reentrant: deliveries of the same event, reminder ticks and
-/// saga steps run one at a time, so a repeated delivery waits for the first and then answers "already seen".
-/// The steps themselves live in <c>PosEventGrain.Saga.cs</c>.
+/// A POS event and the saga that applies it, kept in its <c>pos_events</c> row (<see cref="Table"/>). Not
+/// reentrant: deliveries of the same event, the sweeper's resumes and saga steps run one at a time, so a
+/// repeated delivery waits for the first and then answers "already seen". The steps themselves live in
+/// <c>PosEventGrain.Saga.cs</c>.
 /// </summary>
 public sealed partial class PosEventGrain(
-    [PersistentState("event", PosEventGrain.StorageName)] IPersistentState<PosEventState> posEvent,
+    PostgresStorage storage,
+    CommitPipeline pipeline,
     PosIntakeGate gate,
-    OutboxWriter outbox,
     PosAttentionStore attention,
     IOptions<PosOptions> options,
     GrainClock clock,
-    ILogger<PosEventGrain> logger) : Grain, IPosEventGrain, IRemindable
+    ILogger<PosEventGrain> logger) : Grain, IPosEventGrain
 {
-    /// <summary>The grain storage provider POS events are kept in.</summary>
-    public const string StorageName = "pos-events";
+    public static readonly SagaTable Table = new("pos_event", "pos_events", "event_id");
 
     private string _tenantId = null!;
     private Guid _eventId;
+    private SagaRow<PosEventState> _row = null!;
 
     // Whether this activation counts towards the silo's unfinished events (released when finished or deactivated).
     private bool _counted;
 
-    private PosEventState State => posEvent.State;
+    private PosEventState State => _row.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenantId, eventId) = TenantKey.Parse(this.GetPrimaryKeyString());
         (_tenantId, _eventId) = (tenantId, Guid.Parse(eventId));
-        if (posEvent.RecordExists && !State.IsFinished)
+        _row = new SagaRow<PosEventState>(storage, pipeline, Table, tenantId, eventId, logger);
+        await _row.LoadAsync(cancellationToken);
+        if (_row.Exists && !State.IsFinished)
         {
             gate.Resume();
             _counted = true;
-            await RegisterRetryReminderAsync(); // idempotent; covers a crash between acceptance and registration
         }
     }
 
@@ -53,18 +57,25 @@ public sealed partial class PosEventGrain(
 
     public async Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context)
     {
-        if (posEvent.RecordExists)
+        if (_row.Exists)
         {
-            return State.Fingerprint == context.Fingerprint
-                ? new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Replayed)
-                : new CommandOutcome<PosEventView>(null, IdempotencyStatus.KeyReused);
+            if (State.Fingerprint != context.Fingerprint)
+            {
+                return new CommandOutcome<PosEventView>(null, IdempotencyStatus.KeyReused);
+            }
+
+            // A resend of an event whose saga did not finish (its first delivery got 503) finishes it now
+            // rather than waiting for the sweeper.
+            await ResumeAsync();
+            return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Replayed);
         }
 
         gate.Admit();
         _counted = true;
+        var now = clock.Time.GetUtcNow();
         try
         {
-            posEvent.State = new PosEventState
+            _row.State = new PosEventState
             {
                 Fingerprint = context.Fingerprint,
                 Submission = submission,
@@ -72,13 +83,13 @@ public sealed partial class PosEventGrain(
                 Steps = PlanSteps(submission),
                 RequestId = context.RequestId,
                 Actor = context.Actor,
-                AcceptedAt = clock.Time.GetUtcNow(),
+                AcceptedAt = now,
                 SystemStepKeys = true,
             };
 
-            // The reminder first: once the event is stored, something must finish its saga even if this silo dies.
-            await RegisterRetryReminderAsync();
-            await PersistAsync();
+            // Accepted and unfinished in one commit: if this silo dies before the saga ends, the sweeper resumes
+            // it once the retry period has passed.
+            await SaveAsync(now + options.Value.RetryPeriod, now, []);
         }
         catch
         {
@@ -91,11 +102,11 @@ public sealed partial class PosEventGrain(
         return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
     }
 
-    public Task<PosEventView?> GetAsync() => Task.FromResult(posEvent.RecordExists ? State.ToView(_eventId) : null);
+    public Task<PosEventView?> GetAsync() => Task.FromResult(_row.Exists ? State.ToView(_eventId) : null);
 
     public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)
     {
-        if (!posEvent.RecordExists)
+        if (!_row.Exists)
         {
             return new CommandOutcome<PosResolveReply>(null, IdempotencyStatus.Fresh);
         }
@@ -128,13 +139,15 @@ public sealed partial class PosEventGrain(
         State.Resolution = resolution;
         State.ResolutionKey = context.IdempotencyKey;
         State.ResolutionFingerprint = context.Fingerprint;
-        await PersistAsync();
+        await SaveAsync(nextAttemptAt: null, resolution.ResolvedAt, []);
         LogResolved(logger, _eventId, context.Actor);
         return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Fresh);
     }
 
-    private Task PersistAsync() => posEvent.WriteOrRetireAsync(this, error => LogPersistFailed(logger, error, _eventId),
-        "The POS event could not be saved; retry the same delivery.");
+    /// <summary>Commits the event's row: unfinished until <paramref name="nextAttemptAt"/>, or finished when it is null.</summary>
+    private Task SaveAsync(DateTimeOffset? nextAttemptAt, DateTimeOffset now, IReadOnlyList<OutboxRow> events) =>
+        _row.SaveAsync(this, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(State.Status.ToString()), nextAttemptAt, now, events,
+            "The POS event could not be saved; retry the same delivery.");
 
     private void ReleaseIntakeSlot()
     {
@@ -150,7 +163,4 @@ public sealed partial class PosEventGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} from {Source} accepted ({Type})")]
     private static partial void LogAccepted(ILogger logger, Guid eventId, string source, PosEventType type);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving POS event {EventId} failed; retiring the activation")]
-    private static partial void LogPersistFailed(ILogger logger, Exception error, Guid eventId);
 }

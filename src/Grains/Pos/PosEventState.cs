@@ -2,7 +2,7 @@ using FurnitureOps.Grains.Interfaces.Pos;
 
 namespace FurnitureOps.Grains.Pos;
 
-/// <summary>A POS event's persisted state (Orleans ADO.NET grain persistence, storage "pos-events").</summary>
+/// <summary>A POS event's saga: the <c>saga</c> column of its <c>pos_events</c> row, as JSON.</summary>
 [GenerateSerializer, Alias("fo.pos-event-state")]
 public sealed class PosEventState
 {
@@ -15,7 +15,7 @@ public sealed class PosEventState
     /// <summary>The saga's steps in the order they run; compensations are appended when a line is refused.</summary>
     [Id(4)] public List<PosStepView> Steps { get; set; } = [];
 
-    /// <summary>Failed attempts so far (a step that threw, e.g. storage unavailable); each is retried.</summary>
+    /// <summary>Failed attempts so far (a step that threw, e.g. storage unavailable); the sweeper retries each at <see cref="NextAttemptAt"/>.</summary>
     [Id(5)] public int Attempts { get; set; }
     [Id(6)] public DateTimeOffset? NextAttemptAt { get; set; }
     [Id(7)] public string? LastError { get; set; }

@@ -28,7 +28,11 @@ public sealed class PosOptions
     [Range(1, 100_000_000)]
     public long MaxDueDeliveries { get; set; } = 100_000;
 
-    /// <summary>How often a failed saga step is retried (an Orleans reminder), before backoff.</summary>
+    /// <summary>
+    /// The first wait before the sagas' sweeper retries a failed saga (later waits double, up to
+    /// <see cref="MaxRetryBackoff"/>), and how long an accepted event may run before the sweeper takes it over
+    /// (its silo died mid-saga).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

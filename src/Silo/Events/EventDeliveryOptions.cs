@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FurnitureOps.Grains;
 
 namespace FurnitureOps.Silo.Events;
 
@@ -66,11 +67,6 @@ public sealed class EventDeliveryOptions
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan DeliveredRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>The backoff before attempt <paramref name="attempt"/> + 1.</summary>
-    public TimeSpan BackoffAfter(int attempt)
-    {
-        var exponential = InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = exponential < MaxBackoff ? exponential : MaxBackoff;
-        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4)); // jitter: failing subscribers do not retry in lockstep
-    }
+    /// <summary>The backoff before attempt <paramref name="attempt"/> + 1 (the system's one <see cref="RetryBackoff"/>).</summary>
+    public TimeSpan BackoffAfter(int attempt) => RetryBackoff.After(attempt, InitialBackoff, MaxBackoff);
 }

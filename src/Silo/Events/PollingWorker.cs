@@ -4,9 +4,10 @@ using Npgsql;
 namespace FurnitureOps.Silo.Events;
 
 /// <summary>
-/// The loop shared by the relay and the dispatcher: run a round, then go again at once after a full batch,
-/// wait <c>Events:PollInterval</c> after a partial one, and back off (growing, with jitter) after a database
-/// failure. Off when <c>Events:RelayEnabled</c> is false.
+/// The loop shared by the relay, the dispatcher and the sagas' sweeper: run a round, then go again at once
+/// after a full batch, wait <see cref="IdleWait"/> (<c>Events:PollInterval</c> unless overridden) after a
+/// partial one, and back off (growing, with jitter) after a database failure. Off when <see cref="Enabled"/>
+/// is false (<c>Events:RelayEnabled</c> unless overridden).
 /// </summary>
 public abstract partial class PollingWorker(IOptions<EventDeliveryOptions> options, ILogger logger) : BackgroundService
 {
@@ -14,12 +15,16 @@ public abstract partial class PollingWorker(IOptions<EventDeliveryOptions> optio
 
     protected ILogger Logger => logger;
 
+    protected virtual bool Enabled => options.Value.RelayEnabled;
+
+    protected virtual TimeSpan IdleWait => options.Value.PollInterval;
+
     /// <summary>One round of work; true when it was a full batch (more is probably waiting).</summary>
     protected abstract Task<bool> RoundAsync(CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.RelayEnabled)
+        if (!Enabled)
         {
             return;
         }
@@ -32,7 +37,7 @@ public abstract partial class PollingWorker(IOptions<EventDeliveryOptions> optio
             {
                 var full = await RoundAsync(stoppingToken);
                 failures = 0;
-                wait = full ? TimeSpan.Zero : options.Value.PollInterval;
+                wait = full ? TimeSpan.Zero : IdleWait;
             }
             catch (Exception error) when (error is NpgsqlException or TimeoutException)
             {

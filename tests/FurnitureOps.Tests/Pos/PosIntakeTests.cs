@@ -156,7 +156,7 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
     }
 
     [Fact]
-    public async Task AFailingStepIsRetriedByReminderAndAppliedOnce()
+    public async Task AFailingStepIsRetriedByTheSweeperAndAppliedOnce()
     {
         var sku = await CreateSkuAsync(10);
         string eventId;

@@ -94,7 +94,11 @@ internal static class SharedTransaction
 
             AddIfAny(batch, returning, inserts, tables.InsertStateSql, new Returned(Confirms.State, tables));
             AddIfAny(batch, returning, updates, tables.UpdateStateSql, new Returned(Confirms.State, tables));
-            AddIfAny(batch, returning, ledger, tables.InsertLedgerSql, new Returned(Confirms.Ledger, tables));
+            if (ledger.Count > 0)
+            {
+                var sql = tables.InsertLedgerSql ?? throw new InvalidOperationException($"A {tables.EntityType} write carries ledger rows, but the kind has no ledger.");
+                AddIfAny(batch, returning, ledger, sql, new Returned(Confirms.Ledger, tables));
+            }
         }
 
         var records = IdempotencyRows.NewSet();

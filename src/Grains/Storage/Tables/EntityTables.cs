@@ -6,12 +6,13 @@ namespace FurnitureOps.Grains.Storage.Tables;
 /// The tables of one kind of ledger entity, as the commit pipeline sees them: a state row keyed
 /// (<c>tenant_id</c>, <see cref="KeyColumn"/>) with <c>version</c>, <c>created_at</c> and the entity's own
 /// columns (<c>updated_at</c> among them), and a ledger keyed (<c>tenant_id</c>, <see cref="KeyColumn"/>,
-/// <c>version</c>). The three set-based statements are built here once per kind.
+/// <c>version</c>). The three set-based statements are built here once per kind. A kind without a ledger
+/// (a saga, whose row is its whole record) passes no ledger table, and its writes carry no ledger rows.
 /// </summary>
 public sealed class EntityTables
 {
     public EntityTables(string entityType, string stateTable, string keyColumn, IReadOnlyList<TableColumn> stateColumns,
-        string ledgerTable, IReadOnlyList<TableColumn> ledgerColumns)
+        string? ledgerTable, IReadOnlyList<TableColumn> ledgerColumns)
     {
         if (!stateColumns.Any(column => column.Name == "updated_at"))
         {
@@ -46,7 +47,7 @@ public sealed class EntityTables
             """;
 
         // A ledger row that already exists (its version, or a business key) was written by another writer.
-        InsertLedgerSql = $"""
+        InsertLedgerSql = ledgerTable is null ? null : $"""
             INSERT INTO {ledgerTable} ({string.Join(", ", LedgerRowColumns.Select(column => column.Name))})
             SELECT * FROM {RowSet.Unnest(LedgerRowColumns, "r")}
             ON CONFLICT DO NOTHING
@@ -72,5 +73,6 @@ public sealed class EntityTables
 
     public string InsertStateSql { get; }
 
-    public string InsertLedgerSql { get; }
+    /// <summary>Null for a kind without a ledger.</summary>
+    public string? InsertLedgerSql { get; }
 }

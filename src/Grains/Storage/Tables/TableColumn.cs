@@ -13,6 +13,8 @@ public sealed record TableColumn(string Name, NpgsqlDbType Type, bool Nullable =
 
     public static TableColumn Timestamp(string name) => new(name, NpgsqlDbType.TimestampTz);
 
+    public static TableColumn NullableTimestamp(string name) => new(name, NpgsqlDbType.TimestampTz, Nullable: true);
+
     public static TableColumn Jsonb(string name) => new(name, NpgsqlDbType.Jsonb);
 
     public static TableColumn Uuid(string name) => new(name, NpgsqlDbType.Uuid);
@@ -33,7 +35,7 @@ public sealed record TableColumn(string Name, NpgsqlDbType Type, bool Nullable =
     {
         NpgsqlDbType.Text or NpgsqlDbType.Jsonb => typeof(string),
         NpgsqlDbType.Bigint => Nullable ? typeof(long?) : typeof(long),
-        NpgsqlDbType.TimestampTz => typeof(DateTimeOffset),
+        NpgsqlDbType.TimestampTz => Nullable ? typeof(DateTimeOffset?) : typeof(DateTimeOffset),
         NpgsqlDbType.Uuid => typeof(Guid),
         _ => throw new NotSupportedException($"Column {Name}: type {Type} is not supported in set-based statements."),
     };

@@ -1,0 +1,55 @@
+using FurnitureOps.Grains.Storage.Tables;
+using static FurnitureOps.Grains.Storage.Tables.TableColumn;
+
+namespace FurnitureOps.Grains.Sagas;
+
+/// <summary>
+/// A kind of saga's table (migration 0012): one row per saga, keyed (<c>tenant_id</c>, <see cref="KeyColumn"/>),
+/// with its <c>version</c>, <c>status</c>, the whole state as JSON (<c>saga</c>) and <c>next_attempt_at</c>,
+/// which is set while the saga is unfinished and null once it is done. To the commit pipeline it is an entity
+/// kind without a ledger; the sweeper claims the rows that are due.
+/// </summary>
+public sealed class SagaTable
+{
+    public SagaTable(string entityType, string table, string keyColumn)
+    {
+        Name = table;
+        KeyColumn = keyColumn;
+        Tables = new EntityTables(entityType, table, keyColumn,
+            [Text("status"), Jsonb("saga"), NullableTimestamp("next_attempt_at"), Timestamp("updated_at")], ledgerTable: null, []);
+        SelectSql = $"SELECT version, saga FROM {table} WHERE tenant_id = $1 AND {keyColumn} = $2";
+
+        // Due rows are leased, not locked for the resume: the lease moves next_attempt_at past now (without a
+        // new version, so the grain's own write is not refused), and a sweeper that dies mid-resume leaves the
+        // row due again when the lease ends. SKIP LOCKED keeps the silos' sweepers off each other's rows.
+        ClaimDueSql = $"""
+            UPDATE {table} AS t SET next_attempt_at = $2
+            FROM (
+                SELECT tenant_id, {keyColumn} FROM {table}
+                WHERE next_attempt_at <= $1
+                ORDER BY next_attempt_at
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED) AS due
+            WHERE t.tenant_id = due.tenant_id AND t.{keyColumn} = due.{keyColumn}
+            RETURNING t.tenant_id, t.{keyColumn}
+            """;
+        CountUnfinishedSql = $"SELECT count(*) FROM {table} WHERE next_attempt_at IS NOT NULL";
+    }
+
+    /// <summary>The table's name, e.g. <c>pos_events</c>.</summary>
+    public string Name { get; }
+
+    public string KeyColumn { get; }
+
+    /// <summary>The row as the commit pipeline writes it: status, saga, next_attempt_at, updated_at.</summary>
+    public EntityTables Tables { get; }
+
+    /// <summary>$1 tenant, $2 key: version and saga of one row.</summary>
+    public string SelectSql { get; }
+
+    /// <summary>$1 now, $2 the lease's end, $3 the most rows: leases due rows and returns their (tenant, key).</summary>
+    public string ClaimDueSql { get; }
+
+    /// <summary>Unfinished sagas of this kind, all tenants.</summary>
+    public string CountUnfinishedSql { get; }
+}
