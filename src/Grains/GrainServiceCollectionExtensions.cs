@@ -3,6 +3,7 @@ using FurnitureOps.Grains.Ledger;
 using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
+using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +38,8 @@ public static class GrainServiceCollectionExtensions
         });
         services.AddOptions<CommitOptions>().BindConfiguration("Ledger:Commit").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<CommitPipeline>();
-        services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<PosAttentionStore>();
+        services.TryAddSingleton<LegacySagaStorage>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();
         services.AddSingleton<IIncomingGrainCallFilter, StorageFailureFilter>();

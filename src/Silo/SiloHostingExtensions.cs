@@ -2,8 +2,7 @@ using System.Net;
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Loyalty;
-using FurnitureOps.Grains.Pos;
-using FurnitureOps.Grains.RatingSlips;
+using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Events;
@@ -19,10 +18,10 @@ namespace FurnitureOps.Silo;
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, keeps
-    /// slip and POS event grains and reminders in PostgreSQL, with the grains' services, the idempotency janitor and
-    /// event delivery (outbox relay, webhooks, internal consumers). Orleans' providers share one pool of
-    /// <c>Storage:Connections:Orleans</c> connections (one connection string for all of them).
+    /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, with the
+    /// grains' services, the sagas' sweeper, the idempotency janitor and event delivery (outbox relay, webhooks,
+    /// internal consumers). Orleans' providers share one pool of <c>Storage:Connections:Orleans</c> connections
+    /// (one connection string for all of them).
     /// </summary>
     public static WebApplicationBuilder AddFurnitureOpsSilo(this WebApplicationBuilder builder)
     {
@@ -34,6 +33,7 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<ExpiryJanitor>();
         builder.Services.AddOptions<SagaSweeperOptions>().BindConfiguration("Sagas").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<SagaSweeper>();
+        builder.Services.AddHostedService<LegacySagaImport>();
         builder.Services.AddEventDelivery();
         builder.AddFurnitureOpsLogging();
         builder.AddGracefulShutdown();
@@ -60,20 +60,22 @@ public static class SiloHostingExtensions
                 clustering.Invariant = "Npgsql";
                 clustering.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
-            silo.AddAdoNetGrainStorage(RatingSlipGrain.StorageName, options => options.Configure<PostgresConnections>((storage, connections) =>
+            // Only to carry over sagas that releases before the saga tables kept in grain storage (LegacySagaStorage).
+            foreach (var storageName in new[] { LegacySagaStorage.PosEvents, LegacySagaStorage.Slips })
             {
-                storage.Invariant = "Npgsql";
-                storage.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
-            }));
+                silo.AddAdoNetGrainStorage(storageName, options => options.Configure<PostgresConnections>((storage, connections) =>
+                {
+                    storage.Invariant = "Npgsql";
+                    storage.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
+                }));
+            }
+
+            // Only to remove reminders that releases before the saga tables registered (LegacyReminders).
             silo.UseAdoNetReminderService(options => options.Configure<PostgresConnections>((reminders, connections) =>
             {
                 reminders.Invariant = "Npgsql";
                 reminders.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
-
-            // Slip accrual retries may be configured faster than Orleans' default reminder floor (1 minute).
-            silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<LoyaltyOptions>>((reminders, loyalty) =>
-                reminders.MinimumReminderPeriod = new[] { reminders.MinimumReminderPeriod, loyalty.Value.AccrualRetryPeriod }.Min());
         });
 
         return builder;

@@ -1,14 +1,15 @@
 using FurnitureOps.Grains.Interfaces.Ledger;
+using FurnitureOps.Grains.Interfaces.Sagas;
 
 namespace FurnitureOps.Grains.Interfaces.RatingSlips;
 
 /// <summary>
 /// One rating slip (key from <see cref="TenantKey.Format"/>) and the saga that turns its completion into a
-/// loyalty accrual: the slip closes durably first, then accrues with the slip id as business key, retrying by
-/// reminder until the accrual exists exactly once.
+/// loyalty accrual: the slip closes durably first, then accrues with the slip id as business key, retried by
+/// the sagas' sweeper until the accrual exists exactly once.
 /// </summary>
 [Alias("fo.IRatingSlipGrain")]
-public interface IRatingSlipGrain : IGrainWithStringKey
+public interface IRatingSlipGrain : ISagaGrain
 {
     /// <summary>Opens the slip; idempotent per key.</summary>
     [Alias("OpenAsync")]

@@ -24,7 +24,7 @@ public enum AccrualStatus
     /// <summary>The slip is still open.</summary>
     NotDue = 0,
 
-    /// <summary>The slip closed but its accrual has not been made yet; a reminder retries it with backoff.</summary>
+    /// <summary>The slip closed but its accrual has not been made yet; the sagas' sweeper retries it with backoff.</summary>
     Pending = 1,
 
     /// <summary>The points were accrued exactly once.</summary>

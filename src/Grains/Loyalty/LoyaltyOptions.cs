@@ -30,7 +30,10 @@ public sealed class LoyaltyOptions : IValidatableObject
     [Range(0.0, 1_000.0)]
     public double SlipPointsRate { get; set; } = 0.1;
 
-    /// <summary>How often a pending slip accrual is retried (an Orleans reminder), before backoff.</summary>
+    /// <summary>
+    /// The first wait before the sagas' sweeper retries a failed slip accrual (later waits double, up to 32 times
+    /// this), and how long a completed slip may wait for its accrual before the sweeper takes it over.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AccrualRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

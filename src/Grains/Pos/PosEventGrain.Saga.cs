@@ -184,7 +184,7 @@ public sealed partial class PosEventGrain
         var payload = new PosEventCompleted(_eventId, submission.Source, submission.Type == PosEventType.Sale ? "sale" : "return",
             outcome switch { PosEventStatus.Applied => "applied", PosEventStatus.NeedsAttention => "needsAttention", _ => "rejected" },
             State.RejectionCode, submission.Lines, submission.PlayerId, submission.Amount, submission.OccurredAt);
-        return new OutboxRow(OutboxWriter.EventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event",
+        return new OutboxRow(OutboxRows.StableEventId($"pos.event_completed:{_tenantId}/{_eventId}"), _tenantId, type, "pos_event",
             _eventId.ToString(), AggregateVersion: 1, LedgerJson.SerializeObject(payload), State.CompletedAt!.Value, State.RequestId);
     }
 

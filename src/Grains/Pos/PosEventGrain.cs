@@ -19,11 +19,12 @@ namespace FurnitureOps.Grains.Pos;
 public sealed partial class PosEventGrain(
     PostgresStorage storage,
     CommitPipeline pipeline,
+    LegacySagaStorage legacy,
     PosIntakeGate gate,
     PosAttentionStore attention,
     IOptions<PosOptions> options,
     GrainClock clock,
-    ILogger<PosEventGrain> logger) : Grain, IPosEventGrain
+    ILogger<PosEventGrain> logger) : Grain, IPosEventGrain, IRemindable
 {
     public static readonly SagaTable Table = new("pos_event", "pos_events", "event_id");
 
@@ -42,6 +43,8 @@ public sealed partial class PosEventGrain(
         (_tenantId, _eventId) = (tenantId, Guid.Parse(eventId));
         _row = new SagaRow<PosEventState>(storage, pipeline, Table, tenantId, eventId, logger);
         await _row.LoadAsync(cancellationToken);
+        await CarryOverLegacyStateAsync();
+
         if (_row.Exists && !State.IsFinished)
         {
             gate.Resume();
@@ -102,6 +105,8 @@ public sealed partial class PosEventGrain(
         return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
     }
 
+    public Task ReceiveReminder(string reminderName, TickStatus status) => LegacyReminders.RemoveAsync(this, reminderName);
+
     public Task<PosEventView?> GetAsync() => Task.FromResult(_row.Exists ? State.ToView(_eventId) : null);
 
     public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)
@@ -131,7 +136,7 @@ public sealed partial class PosEventGrain(
             new AuditRow(_tenantId, resolution.ResolvedAt, context.Actor, "pos.event_resolved", "pos_event", id,
                 LedgerJson.SerializeObject(new { status = "needsAttention", rejectionCode = State.RejectionCode }),
                 LedgerJson.SerializeObject(new { status = "resolved", note }), context.RequestId),
-            new OutboxRow(OutboxWriter.EventId($"pos.event_resolved:{_tenantId}/{_eventId}"), _tenantId, "pos.event_resolved.v1", "pos_event", id,
+            new OutboxRow(OutboxRows.StableEventId($"pos.event_resolved:{_tenantId}/{_eventId}"), _tenantId, "pos.event_resolved.v1", "pos_event", id,
                 AggregateVersion: 2, LedgerJson.SerializeObject(new PosEventResolved(_eventId, note, context.Actor, resolution.ResolvedAt)),
                 resolution.ResolvedAt, context.RequestId));
 
@@ -142,6 +147,27 @@ public sealed partial class PosEventGrain(
         await SaveAsync(nextAttemptAt: null, resolution.ResolvedAt, []);
         LogResolved(logger, _eventId, context.Actor);
         return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Fresh);
+    }
+
+    /// <summary>
+    /// An event accepted by a release before <c>pos_events</c> becomes its row here, due at once if unfinished;
+    /// then its old state is cleared (also when a crash came between the two the last time).
+    /// </summary>
+    private async Task CarryOverLegacyStateAsync()
+    {
+        if (await legacy.ReadAsync<PosEventState>(LegacySagaStorage.PosEvents, "event", this.GetGrainId()) is not { } old)
+        {
+            return;
+        }
+
+        if (!_row.Exists)
+        {
+            _row.State = old.State!;
+            var now = clock.Time.GetUtcNow();
+            await SaveAsync(State.IsFinished ? null : State.NextAttemptAt ?? now, now, []);
+        }
+
+        await legacy.ClearAsync(LegacySagaStorage.PosEvents, "event", this.GetGrainId(), old);
     }
 
     /// <summary>Commits the event's row: unfinished until <paramref name="nextAttemptAt"/>, or finished when it is null.</summary>

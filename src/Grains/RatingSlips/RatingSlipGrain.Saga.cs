@@ -3,44 +3,38 @@ using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Loyalty;
 using FurnitureOps.Grains.Interfaces.RatingSlips;
 using FurnitureOps.Grains.Storage;
+using FurnitureOps.Grains.Storage.Tables;
 using Microsoft.Extensions.Logging;
 
 namespace FurnitureOps.Grains.RatingSlips;
 
 /// <summary>
-/// The saga's forward steps after a slip closes. Each step is idempotent, so any of them may run again after
-/// a crash or a failed attempt: the completion event has a deterministic id, and the accrual uses the slip
-/// id as its business key, so the player grain makes it at most once whoever retries it.
+/// The saga's forward step after a slip closes: the accrual, with the slip id as its business key, so the
+/// player grain makes it at most once whoever retries it (the completion, its event and the accrual being due
+/// were committed together before it).
 /// </summary>
 public sealed partial class RatingSlipGrain
 {
-    private const string RetryReminder = "loyalty-accrual";
+    // The longest wait between automatic accrual attempts, in retry periods.
     private const int MaxBackoffMultiplier = 32;
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ResumeAsync()
     {
-        if (reminderName != RetryReminder)
-        {
-            return;
-        }
-
-        if (State.Accrual == AccrualStatus.Pending && (State.NextAttemptAt is null || State.NextAttemptAt <= clock.Time.GetUtcNow()))
+        if (_row.Exists && State.Accrual == AccrualStatus.Pending)
         {
             await TryAccrueAsync();
-        }
-
-        if (State.Accrual != AccrualStatus.Pending)
-        {
-            await UnregisterRetryReminderAsync();
+            await SaveAsync();
         }
     }
 
-    /// <summary>Runs the remaining steps once; on failure counts the attempt and schedules the next with backoff.</summary>
+    /// <summary>
+    /// Makes the accrual once; on failure counts the attempt and sets the next with the shared backoff. The
+    /// caller saves the outcome.
+    /// </summary>
     private async Task TryAccrueAsync()
     {
         try
         {
-            await AppendCompletionEventAsync();
             await AccrueAsync();
             State.Accrual = AccrualStatus.Accrued;
             State.NextAttemptAt = null;
@@ -48,33 +42,19 @@ public sealed partial class RatingSlipGrain
         catch (Exception error) when (error is not OperationCanceledException)
         {
             State.AccrualAttempts++;
-            var backoff = options.Value.AccrualRetryPeriod * Math.Min(MaxBackoffMultiplier, 1 << Math.Min(State.AccrualAttempts - 1, 5));
-            State.NextAttemptAt = clock.Time.GetUtcNow() + backoff;
+            var retry = options.Value.AccrualRetryPeriod;
+            State.NextAttemptAt = clock.Time.GetUtcNow() + RetryBackoff.After(State.AccrualAttempts, retry, retry * MaxBackoffMultiplier);
             State.Accrual = State.AccrualAttempts >= options.Value.MaxAccrualAttempts ? AccrualStatus.Stalled : AccrualStatus.Pending;
             LogAccrualFailed(logger, error, _slipId, State.AccrualAttempts, State.Accrual);
         }
-
-        await PersistAsync();
-        if (State.Accrual == AccrualStatus.Accrued)
-        {
-            await UnregisterRetryReminderAsync();
-        }
     }
 
-    private async Task AppendCompletionEventAsync()
-    {
-        if (!State.CompletionEventPending)
-        {
-            return;
-        }
-
-        await outbox.AppendOnceAsync(
-            OutboxWriter.EventId($"rating_slip.completed:{_tenantId}/{_slipId}"), _tenantId, "rating_slip.completed.v1", "rating_slip",
-            _slipId, aggregateVersion: 1,
-            new RatingSlipCompleted(_slipId, State.PlayerId, State.Game, State.AverageBet, State.MinutesPlayed!.Value, State.Points!.Value),
-            State.CompletedAt!.Value, State.CorrelationId!, CancellationToken.None);
-        State.CompletionEventPending = false;
-    }
+    /// <summary><c>rating_slip.completed.v1</c>, committed with the slip's completion.</summary>
+    private OutboxRow CompletionEvent() => new(
+        OutboxRows.StableEventId($"rating_slip.completed:{_tenantId}/{_slipId}"), _tenantId, "rating_slip.completed.v1", "rating_slip",
+        _slipId, AggregateVersion: 1,
+        LedgerJson.SerializeObject(new RatingSlipCompleted(_slipId, State.PlayerId, State.Game, State.AverageBet, State.MinutesPlayed!.Value, State.Points!.Value)),
+        State.CompletedAt!.Value, State.CorrelationId!);
 
     private async Task AccrueAsync()
     {
@@ -94,22 +74,8 @@ public sealed partial class RatingSlipGrain
     /// <summary>The accrual's idempotency key: a reserved system key, or for a slip completed before those, the key it always had.</summary>
     private string AccrualKey() => State.SystemAccrualKey ? SystemKeys.For("rating-slip", _slipId, "accrue") : $"rating-slip:{_slipId}";
 
-    private Task<IGrainReminder> RegisterRetryReminderAsync() =>
-        this.RegisterOrUpdateReminder(RetryReminder, options.Value.AccrualRetryPeriod, options.Value.AccrualRetryPeriod);
-
-    private async Task UnregisterRetryReminderAsync()
-    {
-        if (await this.GetReminder(RetryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accrual for rating slip {SlipId} failed (attempt {Attempts}); now {Accrual}")]
     private static partial void LogAccrualFailed(ILogger logger, Exception error, string slipId, int attempts, AccrualStatus accrual);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Saving rating slip {SlipId} failed; retiring the activation")]
-    private static partial void LogPersistFailed(ILogger logger, Exception error, string slipId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Manual loyalty recovery of rating slip {SlipId} by {Actor}")]
     private static partial void LogManualRecovery(ILogger logger, string slipId, string actor);

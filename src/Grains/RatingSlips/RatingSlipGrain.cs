@@ -1,44 +1,46 @@
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.RatingSlips;
-using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
+using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
+using FurnitureOps.Grains.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FurnitureOps.Grains.RatingSlips;
 
 /// <summary>
-/// A rating slip and its completion saga. Not reentrant: the slip's commands, reminder ticks and recovery
-/// calls run one at a time, so the saga's steps never interleave. Saga steps live in
-/// <c>RatingSlipGrain.Saga.cs</c>.
+/// A rating slip and its completion saga, kept in its <c>rating_slips</c> row (<see cref="Table"/>). Not
+/// reentrant: the slip's commands, the sweeper's resumes and recovery calls run one at a time, so the saga's
+/// steps never interleave. Saga steps live in <c>RatingSlipGrain.Saga.cs</c>.
 /// </summary>
 public sealed partial class RatingSlipGrain(
-    [PersistentState("slip", RatingSlipGrain.StorageName)] IPersistentState<RatingSlipState> slip,
-    OutboxWriter outbox,
+    PostgresStorage storage,
+    CommitPipeline pipeline,
+    LegacySagaStorage legacy,
     IOptions<LoyaltyOptions> options,
     GrainClock clock,
     ILogger<RatingSlipGrain> logger) : Grain, IRatingSlipGrain, IRemindable
 {
-    /// <summary>The grain storage provider slips are kept in.</summary>
-    public const string StorageName = "slips";
+    public static readonly SagaTable Table = new("rating_slip", "rating_slips", "slip_id");
 
     private string _tenantId = null!;
     private string _slipId = null!;
+    private SagaRow<RatingSlipState> _row = null!;
 
-    private RatingSlipState State => slip.State;
+    private RatingSlipState State => _row.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _slipId) = TenantKey.Parse(this.GetPrimaryKeyString());
-
-        // A crash between closing the slip and registering its reminder must not strand the accrual.
-        if (slip.RecordExists && State.Accrual == AccrualStatus.Pending)
-        {
-            await RegisterRetryReminderAsync();
-        }
+        _row = new SagaRow<RatingSlipState>(storage, pipeline, Table, _tenantId, _slipId, logger);
+        await _row.LoadAsync(cancellationToken);
+        await CarryOverLegacyStateAsync();
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => LegacyReminders.RemoveAsync(this, reminderName);
 
     public async Task<CommandOutcome<SlipReply>> OpenAsync(OpenSlip command, CommandContext context)
     {
@@ -47,7 +49,7 @@ public sealed partial class RatingSlipGrain(
             return remembered;
         }
 
-        if (!slip.RecordExists)
+        if (!_row.Exists)
         {
             State.PlayerId = command.PlayerId;
             State.Game = command.Game;
@@ -67,7 +69,7 @@ public sealed partial class RatingSlipGrain(
             return remembered;
         }
 
-        if (!slip.RecordExists)
+        if (!_row.Exists)
         {
             return NotFound();
         }
@@ -83,10 +85,11 @@ public sealed partial class RatingSlipGrain(
             State.CompletedBy = context.Actor;
             State.CompletedAt = clock.Time.GetUtcNow();
             State.SystemAccrualKey = true;
+            State.NextAttemptAt = State.CompletedAt + options.Value.AccrualRetryPeriod;
 
-            // The slip closes durably before the accrual is tried; from here the saga only moves forward.
-            await PersistAsync();
-            await RegisterRetryReminderAsync();
+            // The slip closes durably, with its completion event and its accrual due, before the accrual is
+            // tried: if this silo dies now, the sweeper makes the accrual. From here the saga only moves forward.
+            await SaveAsync();
             await TryAccrueAsync();
         }
 
@@ -100,7 +103,7 @@ public sealed partial class RatingSlipGrain(
             return remembered;
         }
 
-        if (!slip.RecordExists)
+        if (!_row.Exists)
         {
             return NotFound();
         }
@@ -114,7 +117,7 @@ public sealed partial class RatingSlipGrain(
         return await RecordAsync(context, new SlipReply(State.ToView(_slipId), null));
     }
 
-    public Task<RatingSlipView?> GetAsync() => Task.FromResult(slip.RecordExists ? State.ToView(_slipId) : null);
+    public Task<RatingSlipView?> GetAsync() => Task.FromResult(_row.Exists ? State.ToView(_slipId) : null);
 
     private CommandOutcome<SlipReply>? Remembered(CommandContext context) =>
         State.Keys.TryGetValue(context.IdempotencyKey, out var record)
@@ -126,12 +129,49 @@ public sealed partial class RatingSlipGrain(
     private async Task<CommandOutcome<SlipReply>> RecordAsync(CommandContext context, SlipReply reply)
     {
         State.Keys[context.IdempotencyKey] = new SlipKeyRecord(context.Fingerprint, reply);
-        await PersistAsync();
+        await SaveAsync();
         return new CommandOutcome<SlipReply>(reply, IdempotencyStatus.Fresh);
     }
 
-    private Task PersistAsync() => slip.WriteOrRetireAsync(this, error => LogPersistFailed(logger, error, _slipId),
-        "The rating slip could not be saved; retry with the same Idempotency-Key.");
+    /// <summary>
+    /// A slip saved by a release before <c>rating_slips</c> becomes its row here, its accrual due at once if
+    /// pending; then its old state is cleared (also when a crash came between the two the last time).
+    /// </summary>
+    private async Task CarryOverLegacyStateAsync()
+    {
+        if (await legacy.ReadAsync<RatingSlipState>(LegacySagaStorage.Slips, "slip", this.GetGrainId()) is not { } old)
+        {
+            return;
+        }
+
+        if (!_row.Exists)
+        {
+            _row.State = old.State!;
+            State.NextAttemptAt ??= clock.Time.GetUtcNow();
+            await SaveAsync();
+        }
+
+        await legacy.ClearAsync(LegacySagaStorage.Slips, "slip", this.GetGrainId(), old);
+    }
+
+    /// <summary>
+    /// Commits the slip's row, with the completion event if it has not been committed yet. The row is
+    /// unfinished (the sweeper's) only while its accrual is pending.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        IReadOnlyList<OutboxRow> events = State.CompletionEventPending ? [CompletionEvent()] : [];
+        State.CompletionEventPending = false;
+        await _row.SaveAsync(this, RowStatus(), State.Accrual == AccrualStatus.Pending ? State.NextAttemptAt : null,
+            clock.Time.GetUtcNow(), events, "The rating slip could not be saved; retry with the same Idempotency-Key.");
+    }
+
+    private string RowStatus() => State.Status == SlipStatus.Open ? "open" : State.Accrual switch
+    {
+        AccrualStatus.Pending => "accrual_pending",
+        AccrualStatus.Stalled => "accrual_stalled",
+        _ => "accrued",
+    };
 
     // Nothing to record for a slip that does not exist: recording would create it.
     private static CommandOutcome<SlipReply> NotFound() => new(new SlipReply(null, SlipReply.SlipNotFound), IdempotencyStatus.Fresh);

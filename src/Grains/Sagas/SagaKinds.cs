@@ -1,6 +1,8 @@
 using FurnitureOps.Grains.Interfaces.Pos;
+using FurnitureOps.Grains.Interfaces.RatingSlips;
 using FurnitureOps.Grains.Interfaces.Sagas;
 using FurnitureOps.Grains.Pos;
+using FurnitureOps.Grains.RatingSlips;
 
 namespace FurnitureOps.Grains.Sagas;
 
@@ -13,5 +15,6 @@ public static class SagaKinds
     public static readonly IReadOnlyList<SagaKind> All =
     [
         new(PosEventGrain.Table, (grains, key) => grains.GetGrain<IPosEventGrain>(key)),
+        new(RatingSlipGrain.Table, (grains, key) => grains.GetGrain<IRatingSlipGrain>(key)),
     ];
 }

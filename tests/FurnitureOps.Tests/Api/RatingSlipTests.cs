@@ -66,15 +66,14 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
     }
 
     [Fact]
-    public async Task FailedAccrualAnswers202AndTheReminderHealsItExactlyOnce()
+    public async Task FailedAccrualAnswers202AndTheSweeperHealsItExactlyOnce()
     {
         var slipId = await OpenSlipAsync(averageBet: 20m);
         HttpResponseMessage partial;
         await using (await InjectedWriteFailure.ForPlayerLedgerAsync(Fixture.Database, _player))
         {
             partial = await CompleteAsync(slipId, minutes: 10);
-            Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
-                "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%' || $1 || '%'", slipId));
+            Assert.Equal("accrual_pending", await SlipRowStatusAsync(slipId, unfinished: true));
         }
 
         Assert.Equal(HttpStatusCode.Accepted, partial.StatusCode);
@@ -90,8 +89,7 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
         Assert.Equal("accrued", healed.GetProperty("accrual").GetString());
         Assert.Equal(1, await AccrualRowsAsync(slipId));
         Assert.Equal(20, await BalanceAsync());
-        Assert.Equal(0, await LedgerRows.ScalarAsync(Fixture.Database,
-            "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%' || $1 || '%'", slipId));
+        Assert.Equal("accrued", await SlipRowStatusAsync(slipId, unfinished: false));
     }
 
     [Fact]
@@ -118,7 +116,7 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
     {
         var slipId = await OpenSlipAsync(averageBet: 10m);
         HttpResponseMessage failed;
-        await using (await InjectedWriteFailure.ForGrainStateAsync(Fixture.Database, slipId))
+        await using (await InjectedWriteFailure.ForSagaRowAsync(Fixture.Database, "rating_slips", "slip_id", slipId))
         {
             failed = await CompleteAsync(slipId, minutes: 20, key: "complete-during-outage");
         }
@@ -181,7 +179,18 @@ public sealed class RatingSlipTests(ApiFixture api) : ApiTestBase(api)
     private Task<long> AccrualRowsAsync(string slipId) => LedgerRows.ScalarAsync(Fixture.Database,
         "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND business_key = $2", Tenant, $"rating_slip:{slipId}");
 
-    /// <summary>Polls the slip until its accrual is made (the reminder runs every second here); bounded at 30 s.</summary>
+    /// <summary>The slip's row status, if its row is <paramref name="unfinished"/> (due for the sweeper) or not; null otherwise.</summary>
+    private async Task<string?> SlipRowStatusAsync(string slipId, bool unfinished)
+    {
+        await using var command = Fixture.Database.CreateCommand(
+            "SELECT status FROM rating_slips WHERE tenant_id = $1 AND slip_id = $2 AND (next_attempt_at IS NOT NULL) = $3");
+        command.Parameters.Add(new() { Value = Tenant });
+        command.Parameters.Add(new() { Value = slipId });
+        command.Parameters.Add(new() { Value = unfinished });
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Polls the slip until its accrual is made (the sweeper looks every second here); bounded at 30 s.</summary>
     private async Task<JsonElement> WaitForAccrualAsync(string slipId)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -30,9 +30,9 @@ public sealed class InjectedWriteFailure : IAsyncDisposable
     public static Task<InjectedWriteFailure> ForPlayerLedgerAsync(NpgsqlDataSource database, string playerId) =>
         ForAsync(database, "loyalty_ledger", $"NEW.player_id = '{playerId}'");
 
-    /// <summary>Saving the Orleans grain state of the grain whose key contains <paramref name="keyPart"/> fails.</summary>
-    public static Task<InjectedWriteFailure> ForGrainStateAsync(NpgsqlDataSource database, string keyPart) =>
-        ForAsync(database, "orleans_storage", $"NEW.grain_id_extension_string LIKE '%{keyPart}%'");
+    /// <summary>Saving one saga's row (a POS event, a rating slip) fails: its commit-pipeline transaction fails.</summary>
+    public static Task<InjectedWriteFailure> ForSagaRowAsync(NpgsqlDataSource database, string table, string keyColumn, string id) =>
+        ForAsync(database, table, $"NEW.{keyColumn} = '{id}'");
 
     private static async Task<InjectedWriteFailure> ForAsync(NpgsqlDataSource database, string table, string condition)
     {

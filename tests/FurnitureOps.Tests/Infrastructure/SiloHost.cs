@@ -24,6 +24,7 @@ public static class SiloHost
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
             ["Pos:RetryPeriod"] = "00:00:01",
+            ["Sagas:SweepInterval"] = "00:00:00.200",
             ["Pos:MaxRetryBackoff"] = "00:00:02",
 
             // Event delivery at test speed: short polls and backoffs, few attempts before a dead letter.

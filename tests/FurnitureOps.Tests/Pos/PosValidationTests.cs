@@ -31,7 +31,7 @@ public sealed class PosValidationTests(ApiFixture api) : PosTestBase(api)
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(),
             error => error.Name.EndsWith(field, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(0, await LedgerRows.ScalarAsync(Fixture.Database,
-            "SELECT count(*) FROM orleans_storage WHERE grain_id_extension_string LIKE $1", $"{Tenant}/%"));
+            "SELECT count(*) FROM pos_events WHERE tenant_id = $1", Tenant));
     }
 
     [Fact]

@@ -10,9 +10,10 @@ public sealed record OutboxRow(
     string Payload, DateTimeOffset OccurredAt, string RequestId);
 
 /// <summary>
-/// The one outbox insert, set-based: the commit pipeline writes a transaction's events with it, and
-/// <see cref="OutboxWriter"/> a saga step's. An event id that is already there is skipped, so a step that
-/// derives its id from a stable name (<see cref="StableEventId"/>) appends its event once however often it runs.
+/// The one outbox insert, set-based: the commit pipeline writes every transaction's events with it (ledger
+/// effects' and sagas' alike), and the operator's resolution of a POS event its own. An event id that is already
+/// there is skipped, so a saga that derives its id from a stable name (<see cref="StableEventId"/>) appends its
+/// event once however often it runs.
 /// </summary>
 public static class OutboxRows
 {
