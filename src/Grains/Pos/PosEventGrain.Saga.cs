@@ -19,6 +19,7 @@ public sealed partial class PosEventGrain
 {
     public async Task ResumeAsync()
     {
+        await SettledAsync();
         if (_row.Exists && !State.IsFinished)
         {
             await RunSagaAsync();
@@ -45,7 +46,11 @@ public sealed partial class PosEventGrain
     /// Runs every pending step in order, then commits the outcome with its completion event. On a failure it
     /// counts the attempt and commits when the sweeper should try again (the shared backoff).
     /// </summary>
-    private async Task RunSagaAsync()
+    /// <param name="answerBeforeCompletion">
+    /// Return once the steps are applied and the outcome is handed to the commit pipeline, not committed (see
+    /// <see cref="_completion"/>): the first delivery's answer then waits for one commit fewer.
+    /// </param>
+    private async Task RunSagaAsync(bool answerBeforeCompletion = false)
     {
         IReadOnlyList<OutboxRow> events = [];
         try
@@ -87,12 +92,33 @@ public sealed partial class PosEventGrain
             LogStepFailed(logger, error, _eventId, State.Attempts);
         }
 
-        await SaveAsync(State.NextAttemptAt, clock.Time.GetUtcNow(), events);
-        if (State.IsFinished)
+        var saved = SaveAsync(State.NextAttemptAt, clock.Time.GetUtcNow(), events);
+        if (!State.IsFinished)
         {
-            ReleaseIntakeSlot();
+            await saved;
+            return;
+        }
+
+        _completion = ReleaseWhenCommittedAsync(saved);
+        if (!answerBeforeCompletion)
+        {
+            await _completion;
         }
     }
+
+    private async Task ReleaseWhenCommittedAsync(Task saved)
+    {
+        await saved;
+        ReleaseIntakeSlot();
+    }
+
+    /// <summary>
+    /// Waits for a completion that was still committing when its caller was answered. If it failed, this call
+    /// fails too, with the retryable error: the activation is retiring (its memory is ahead of the row), and the
+    /// next one reads the row, still unfinished, whose saga the sweeper or a resend then finishes by replaying
+    /// the steps' keys.
+    /// </summary>
+    private Task SettledAsync() => _completion ?? Task.CompletedTask;
 
     private PosEventStatus Outcome() =>
         State.Steps.Any(step => step is { Kind: PosStepKind.CompensateLine, Status: PosStepStatus.Refused }) ? PosEventStatus.NeedsAttention

@@ -35,6 +35,11 @@ public sealed partial class PosEventGrain(
     // Whether this activation counts towards the silo's unfinished events (released when finished or deactivated).
     private bool _counted;
 
+    // The commit of the saga's outcome, when the first delivery was answered before it (RunSagaAsync): its
+    // steps were applied then, and only the row's status and the completion event were still on their way.
+    // Every later call waits for it first (SettledAsync).
+    private Task? _completion;
+
     private PosEventState State => _row.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -52,14 +57,23 @@ public sealed partial class PosEventGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        try
+        {
+            await SettledAsync();
+        }
+        catch (StorageUnavailableException)
+        {
+            // Logged where it failed; the row stays unfinished and the sweeper finishes the saga.
+        }
+
         ReleaseIntakeSlot();
-        return Task.CompletedTask;
     }
 
     public async Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context)
     {
+        await SettledAsync();
         if (_row.Exists)
         {
             if (State.Fingerprint != context.Fingerprint)
@@ -101,7 +115,7 @@ public sealed partial class PosEventGrain(
         }
 
         LogAccepted(logger, _eventId, submission.Source, submission.Type);
-        await RunSagaAsync();
+        await RunSagaAsync(answerBeforeCompletion: true);
         return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
     }
 
@@ -111,6 +125,7 @@ public sealed partial class PosEventGrain(
 
     public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)
     {
+        await SettledAsync();
         if (!_row.Exists)
         {
             return new CommandOutcome<PosResolveReply>(null, IdempotencyStatus.Fresh);

@@ -3,8 +3,9 @@ using Npgsql;
 namespace FurnitureOps.Tests.Infrastructure;
 
 /// <summary>
-/// A SKU's state row locked (<c>FOR UPDATE</c>) from a transaction of the test's own, until disposed: a way to
-/// hold a commit lane's transaction in flight, waiting in PostgreSQL, at a moment the test chooses.
+/// A row locked (<c>FOR UPDATE</c>) from a transaction of the test's own, until disposed: a way to hold a
+/// commit lane's transaction in flight, waiting in PostgreSQL, at a moment the test chooses (a SKU's state
+/// row, a player's, a saga's).
 /// </summary>
 public sealed class RowLock : IAsyncDisposable
 {
@@ -22,15 +23,20 @@ public sealed class RowLock : IAsyncDisposable
         _holder = holder;
     }
 
-    public static async Task<RowLock> TakeAsync(NpgsqlDataSource database, string tenant, string sku)
+    public static Task<RowLock> TakeAsync(NpgsqlDataSource database, string tenant, string sku) =>
+        TakeAsync(database, "inventory_items", "sku", tenant, sku);
+
+    /// <summary>Locks the row of <paramref name="table"/> keyed (<c>tenant_id</c>, <paramref name="keyColumn"/>); it must exist.</summary>
+    public static async Task<RowLock> TakeAsync(NpgsqlDataSource database, string table, string keyColumn, string tenant, string key)
     {
         var connection = await database.OpenConnectionAsync();
         var transaction = await connection.BeginTransactionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT pg_backend_pid() FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE", connection, transaction);
+            $"SELECT pg_backend_pid() FROM {table} WHERE tenant_id = $1 AND {keyColumn} = $2 FOR UPDATE", connection, transaction);
         command.Parameters.Add(new() { Value = tenant });
-        command.Parameters.Add(new() { Value = sku });
-        return new RowLock(connection, transaction, database, (int)(await command.ExecuteScalarAsync())!);
+        command.Parameters.Add(new() { Value = key });
+        var holder = await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No {table} row {tenant}/{key} to lock.");
+        return new RowLock(connection, transaction, database, (int)holder);
     }
 
     /// <summary>

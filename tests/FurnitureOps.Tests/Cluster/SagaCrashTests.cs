@@ -1,0 +1,190 @@
+using System.Net;
+using FurnitureOps.Api.Pos;
+using FurnitureOps.Testing;
+using FurnitureOps.Tests.Infrastructure;
+using Npgsql;
+
+namespace FurnitureOps.Tests.Cluster;
+
+/// <summary>
+/// The silo process killed (SIGKILL) right after each saga step in turn: the next step's transaction is held
+/// in PostgreSQL by a row lock of the test's (so everything before it is committed and nothing after it), the
+/// silo dies, and a silo started afterwards finishes the saga on its own, from its row, with no client resend
+/// and no reminder: every step's effect exactly once, the completion event once, the ledger chains unbroken.
+/// </summary>
+[Collection(ApiDefinition.Name)]
+public sealed class SagaCrashTests(ApiFixture api)
+{
+    private const string Tenant = "t-crash";
+
+    [Theory]
+    [InlineData("accepted")] // the sale's transaction is held
+    [InlineData("sold")] // the accrual's
+    [InlineData("accrued")] // the completion's
+    public async Task APosEventWhoseSiloDiesAfterAStepIsFinishedOnceByTheNextSilo(string step)
+    {
+        await using var cluster = await CrashCluster.StartAsync(api);
+        await cluster.CreateSkuAsync("CHAIR", onHand: 10);
+        await cluster.AccrueAsync("P-1", points: 5); // the player's row exists: the accrual is an update that a lock can hold
+        var eventId = PosApi.EventIdFor(Tenant, "till-1", "receipt-1").ToString();
+
+        await using var held = await cluster.HoldAsync(step == "accepted" ? ("inventory_items", "sku", "CHAIR") : ("loyalty_players", "player_id", "P-1"));
+        var delivery = cluster.SendAsync("/v1/pos/events", new
+        {
+            source = "till-1",
+            type = "sale",
+            occurredAt = "2026-11-20T10:00:00Z",
+            lines = new[] { new { sku = "CHAIR", quantity = 3 } },
+            playerId = "P-1",
+            amount = 40m,
+        }, "receipt-1");
+        await cluster.KillWhileHeldAsync(held, step == "accrued" ? ("pos_events", "event_id", eventId) : null);
+        await delivery; // whatever it got (201 before the completion committed, or a failure): the silo is gone
+
+        await cluster.StartSiloAsync();
+
+        await cluster.UntilFinishedAsync("pos_events", "event_id", eventId, "applied");
+        Assert.Equal(7, await cluster.ScalarAsync("SELECT on_hand FROM inventory_items WHERE sku = 'CHAIR'"));
+        Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM inventory_ledger WHERE reference = $1", $"pos:{eventId}"));
+        Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM loyalty_ledger WHERE business_key = $1", $"pos:{eventId}"));
+        Assert.Equal(45, await cluster.ScalarAsync("SELECT balance FROM loyalty_players WHERE player_id = 'P-1'"));
+        Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE event_type = 'pos.event_applied.v1' AND aggregate_id = $1", eventId));
+        Assert.Equal(0, await cluster.ScalarAsync("SELECT count(*) FROM orleans_reminders"));
+        await LedgerRows.AssertChainIntactAsync(cluster.Database, Tenant, "CHAIR");
+    }
+
+    [Theory]
+    [InlineData("completed")] // the accrual's transaction is held
+    [InlineData("accrued")] // the slip's final save
+    public async Task ARatingSlipWhoseSiloDiesAfterAStepAccruesOnceThroughTheNextSilo(string step)
+    {
+        await using var cluster = await CrashCluster.StartAsync(api);
+        await cluster.AccrueAsync("P-1", points: 5);
+        var opened = await cluster.SendAsync("/v1/rating-slips", new { playerId = "P-1", game = "blackjack", averageBet = 20 }, "open-1");
+        var slipId = (await opened.JsonAsync()).GetProperty("slipId").GetString()!;
+
+        await using var held = await cluster.HoldAsync(("loyalty_players", "player_id", "P-1"));
+        var completion = cluster.SendAsync($"/v1/rating-slips/{slipId}/complete", new { minutesPlayed = 10 }, "complete-1");
+        await cluster.KillWhileHeldAsync(held, step == "accrued" ? ("rating_slips", "slip_id", slipId) : null);
+        await completion;
+
+        await cluster.StartSiloAsync();
+
+        await cluster.UntilFinishedAsync("rating_slips", "slip_id", slipId, "accrued");
+        Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM loyalty_ledger WHERE business_key = $1", $"rating_slip:{slipId}"));
+        Assert.Equal(25, await cluster.ScalarAsync("SELECT balance FROM loyalty_players WHERE player_id = 'P-1'"));
+        Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM outbox WHERE event_type = 'rating_slip.completed.v1' AND aggregate_id = $1", slipId));
+        Assert.Equal(0, await cluster.ScalarAsync("SELECT count(*) FROM orleans_reminders"));
+    }
+
+    /// <summary>A database of its own, a silo process that the test kills and then replaces, and an API in front.</summary>
+    private sealed class CrashCluster : IAsyncDisposable
+    {
+        private readonly string _clusterId = $"saga-crash-{Guid.NewGuid():N}";
+        private readonly string _name = $"saga-crash-{Guid.NewGuid():N}";
+        private string _connectionString = null!;
+        private SiloProcess? _silo;
+        private ApiFactory _api = null!;
+        private HttpClient _client = null!;
+
+        public NpgsqlDataSource Database { get; private set; } = null!;
+
+        /// <summary>The application name of the silo's commit connection.</summary>
+        public string CommitLane => $"{_name}/commit";
+
+        public static async Task<CrashCluster> StartAsync(ApiFixture fixture)
+        {
+            var connections = await TestDatabase.CreateAsync(durable: false);
+            var cluster = new CrashCluster { Database = NpgsqlDataSource.Create(connections.Admin) };
+            cluster._connectionString = new NpgsqlConnectionStringBuilder(connections.App) { ApplicationName = cluster._name }.ConnectionString;
+            await cluster.StartSiloAsync();
+            cluster._api = fixture.CreateApi(cluster._clusterId, new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = connections.App,
+                ["Orleans:Messaging:ResponseTimeout"] = "00:00:05", // the call caught by the kill ends sooner
+            });
+            cluster._client = cluster._api.CreateClient();
+            cluster._client.DefaultRequestHeaders.Authorization = new("Bearer", fixture.Token(Tenant, []));
+            await ApiFixture.WaitUntilReadyAsync(cluster._client);
+            return cluster;
+        }
+
+        /// <summary>
+        /// Starts a silo. The one after the kill starts a cluster of its own on the same database, as a restarted
+        /// deployment does when its only silo died: nothing but the database carries over, and it need not wait
+        /// for the dead silo to be voted out of the old cluster's membership first.
+        /// </summary>
+        public Task StartSiloAsync()
+        {
+            var clusterId = _silo is null ? _clusterId : $"{_clusterId}-restarted";
+            _silo = SiloProcess.Start(_connectionString, clusterId, new Dictionary<string, string>
+            {
+                ["Pos__RetryPeriod"] = "00:00:01",
+                ["Loyalty__AccrualRetryPeriod"] = "00:00:01",
+                ["Sagas__SweepInterval"] = "00:00:00.200",
+                ["Storage__CommandTimeout"] = "00:01:00", // the held transaction must outlive the test's barriers
+            });
+            return Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// Kills the silo once its commit lane waits on <paramref name="held"/>; with <paramref name="next"/>, first
+        /// lets that transaction through and waits until the lane's next one waits on that row instead. Then
+        /// every lock is let go.
+        /// </summary>
+        public async Task KillWhileHeldAsync(RowLock held, (string Table, string KeyColumn, string Key)? next)
+        {
+            await held.UntilWaitedOnAsync(CommitLane);
+            await using var then = next is { } row ? await HoldAsync(row) : null;
+            if (then is not null)
+            {
+                await held.DisposeAsync();
+                await then.UntilWaitedOnAsync(CommitLane);
+            }
+
+            await _silo!.Process.KillAsync();
+            await held.DisposeAsync();
+        }
+
+        public Task<RowLock> HoldAsync((string Table, string KeyColumn, string Key) row) =>
+            RowLock.TakeAsync(Database, row.Table, row.KeyColumn, Tenant, row.Key);
+
+        public async Task CreateSkuAsync(string sku, long onHand) =>
+            Assert.Equal(HttpStatusCode.Created, (await SendAsync("/v1/inventory", new { sku, name = "Oak chair", onHand }, $"create-{sku}")).StatusCode);
+
+        public async Task AccrueAsync(string playerId, long points) => Assert.Equal(HttpStatusCode.OK, (await SendAsync(
+            $"/v1/players/{playerId}/loyalty/accruals", new { points, sourceType = "visit", sourceId = "seed" }, $"seed-{playerId}")).StatusCode);
+
+        public async Task<HttpResponseMessage> SendAsync(string path, object body, string key)
+        {
+            try
+            {
+                return await _client.PostJsonAsync(path, body, key);
+            }
+            catch (HttpRequestException)
+            {
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            }
+        }
+
+        public Task<long> ScalarAsync(string sql, params object[] values) => LedgerRows.ScalarAsync(Database, sql, values);
+
+        /// <summary>Waits (bounded) until the saga's row is finished in <paramref name="status"/>.</summary>
+        public Task UntilFinishedAsync(string table, string keyColumn, string key, string status) => Poll.UntilAsync(
+            async () => await ScalarAsync($"SELECT count(*) FROM {table} WHERE {keyColumn} = $1 AND status = $2 AND next_attempt_at IS NULL", key, status) == 1,
+            $"the next silo finishes the saga of {table} row {key}", TimeSpan.FromMinutes(2), async () =>
+            {
+                await using var command = Database.CreateCommand($"SELECT status || ' ' || coalesce(next_attempt_at::text, '-') || ' ' || saga::text FROM {table} WHERE {keyColumn} = $1");
+                command.Parameters.Add(new() { Value = key });
+                return $"row: {await command.ExecuteScalarAsync()}; silo: {string.Join(" | ", _silo!.Process.LastLines(10))}";
+            });
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _api.DisposeAsync();
+            await _silo!.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+}
