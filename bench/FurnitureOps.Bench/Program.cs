@@ -26,8 +26,12 @@ public static class Program
     /// <summary>Each scenario's warm-up, as a share of its requests at scale 1.</summary>
     private const double WarmUpScale = 0.25;
 
-    /// <summary>Most warm-up passes, and the JIT's share of a pass's time, per process, below which warm-up is over.</summary>
-    private const int WarmUpPasses = 8;
+    /// <summary>
+    /// The longest warm-up, and the JIT's share of a pass's time, per process, below which warm-up is over. A
+    /// bound in time, not in passes: one scenario's pass takes 1-3 s, every scenario's 10-20 s, and the JIT needs
+    /// about the same minute or two of load either way.
+    /// </summary>
+    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromMinutes(3);
 
     private const double QuietJitShare = 0.02;
 
@@ -135,14 +139,15 @@ public static class Program
     /// JIT at about a quarter of the silo's and the API's CPU during the measured runs, and their throughput
     /// climbed for the whole run. Passes repeat until the JIT's time in a pass is under
     /// <see cref="QuietJitShare"/> of the pass in each process (silo, API, and this one, which hosts the
-    /// baseline's server), at most <see cref="WarmUpPasses"/>. Each measured run then also waits for the CPU to
-    /// go quiet (Scenario.RunAsync).
+    /// baseline's server), for at most <see cref="WarmUpLimit"/>. Each measured run then also waits for the CPU
+    /// to go quiet (Scenario.RunAsync).
     /// </summary>
     private static async Task WarmUpAsync(
         IReadOnlyList<Scenario> scenarios, Target[] targets, FurnitureOpsService service, ConnectionSampler sampler, TimeSpan bound)
     {
         var before = await JitSecondsAsync(service);
-        for (var pass = 1; pass <= WarmUpPasses; pass++)
+        var warmingUp = Stopwatch.StartNew();
+        for (var pass = 1; warmingUp.Elapsed < WarmUpLimit; pass++)
         {
             var clock = Stopwatch.StartNew();
             foreach (var scenario in scenarios)
@@ -166,7 +171,7 @@ public static class Program
             before = after;
         }
 
-        Console.Error.WriteLine($"  (the JIT was still busy after {WarmUpPasses} warm-up passes; measuring anyway)");
+        Console.Error.WriteLine($"  (the JIT was still busy after {WarmUpLimit.TotalMinutes:F0} minutes of warm-up; measuring anyway)");
     }
 
     /// <summary>
