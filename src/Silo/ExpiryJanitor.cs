@@ -1,6 +1,8 @@
 using FurnitureOps.Grains;
 using FurnitureOps.Grains.Ledger;
+using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Silo.Events;
+using FurnitureOps.Silo.Sagas;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -10,13 +12,17 @@ namespace FurnitureOps.Silo;
 /// Deletes expired rows in small batches: idempotency records (grains already ignore expired keys), used
 /// request signatures (past their window a replay is refused by the timestamp check anyway), and finished event
 /// deliveries and consumers' <c>processed_events</c> records older than <c>Events:DeliveredRetention</c> (a
-/// delivery can only be made again while its row exists, so a record older than the rows is never needed).
+/// delivery can only be made again while its row exists, so a record older than the rows is never needed),
+/// and sagas finished for good longer than <c>Sagas:FinishedRetention</c> ago (<see cref="SagaKinds"/>).
 /// Keeps these tables from growing without bound; every delete reads through an index (migration 0008). Safe on
 /// every silo at once: rows locked by another janitor are skipped.
 /// </summary>
 public sealed partial class ExpiryJanitor(
-    NpgsqlDataSource dataSource, GrainClock clock, IOptions<EventDeliveryOptions> events, ILogger<ExpiryJanitor> logger)
-    : BackgroundService
+    NpgsqlDataSource dataSource,
+    GrainClock clock,
+    IOptions<EventDeliveryOptions> events,
+    IOptions<SagaOptions> sagas,
+    ILogger<ExpiryJanitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private const int BatchSize = 1000;
@@ -28,7 +34,13 @@ public sealed partial class ExpiryJanitor(
         var total = await PurgeInBatchesAsync(Expired("idempotency_records"), now, cancellationToken);
         total += await PurgeInBatchesAsync(Expired("used_signatures"), now, cancellationToken);
         total += await PurgeInBatchesAsync(FinishedDeliveries, now - events.Value.DeliveredRetention, cancellationToken);
-        return total + await PurgeInBatchesAsync(ProcessedEvents, now - events.Value.DeliveredRetention, cancellationToken);
+        total += await PurgeInBatchesAsync(ProcessedEvents, now - events.Value.DeliveredRetention, cancellationToken);
+        foreach (var kind in SagaKinds.All)
+        {
+            total += await PurgeInBatchesAsync(kind.Table.PurgeFinishedSql, now - sagas.Value.FinishedRetention, cancellationToken);
+        }
+
+        return total;
     }
 
     /// <summary>Finished deliveries are bookkeeping: the outbox keeps every event.</summary>
@@ -93,7 +105,7 @@ public sealed partial class ExpiryJanitor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records, used signatures, finished deliveries and processed-event records")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deleted {Deleted} expired idempotency records, used signatures, finished deliveries, processed-event records and finished sagas")]
     private static partial void LogPurged(ILogger logger, int deleted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired rows failed; will try again")]

@@ -31,7 +31,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddFurnitureOpsGrains();
         builder.Services.AddHostedService<ExpiryJanitor>();
-        builder.Services.AddOptions<SagaSweeperOptions>().BindConfiguration("Sagas").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SagaOptions>().BindConfiguration("Sagas").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<SagaSweeper>();
         builder.Services.AddHostedService<LegacySagaImport>();
         builder.Services.AddEventDelivery();

@@ -26,7 +26,7 @@ public sealed partial class PosEventGrain(
     GrainClock clock,
     ILogger<PosEventGrain> logger) : Grain, IPosEventGrain, IRemindable
 {
-    public static readonly SagaTable Table = new("pos_event", "pos_events", "event_id");
+    public static readonly SagaTable Table = new("pos_event", "pos_events", "event_id", finishedStatuses: ["applied", "rejected", "resolved"]);
 
     private string _tenantId = null!;
     private Guid _eventId;

@@ -24,7 +24,7 @@ public sealed partial class RatingSlipGrain(
     GrainClock clock,
     ILogger<RatingSlipGrain> logger) : Grain, IRatingSlipGrain, IRemindable
 {
-    public static readonly SagaTable Table = new("rating_slip", "rating_slips", "slip_id");
+    public static readonly SagaTable Table = new("rating_slip", "rating_slips", "slip_id", finishedStatuses: ["accrued"]);
 
     private string _tenantId = null!;
     private string _slipId = null!;

@@ -11,7 +11,13 @@ namespace FurnitureOps.Grains.Sagas;
 /// </summary>
 public sealed class SagaTable
 {
-    public SagaTable(string entityType, string table, string keyColumn)
+    /// <param name="entityType">The kind's name, e.g. <c>pos_event</c>.</param>
+    /// <param name="table">The table, e.g. <c>pos_events</c>.</param>
+    /// <param name="keyColumn">The key column after <c>tenant_id</c>, e.g. <c>event_id</c>.</param>
+    /// <param name="finishedStatuses">The statuses of a saga that is done for good (nothing left to run, no
+    /// operator to wait for): rows in them are deleted after the finished-saga retention. Migration 0012's
+    /// <c>{table}_finished</c> index has the same list.</param>
+    public SagaTable(string entityType, string table, string keyColumn, IReadOnlyList<string> finishedStatuses)
     {
         Name = table;
         KeyColumn = keyColumn;
@@ -34,6 +40,13 @@ public sealed class SagaTable
             RETURNING t.tenant_id, t.{keyColumn}
             """;
         CountUnfinishedSql = $"SELECT count(*) FROM {table} WHERE next_attempt_at IS NOT NULL";
+
+        // The statuses are this code's constants, not input; written out, the predicate matches the partial index.
+        var finished = string.Join(", ", finishedStatuses.Select(status => $"'{status}'"));
+        PurgeFinishedSql = $"""
+            DELETE FROM {table}
+            WHERE ctid IN (SELECT ctid FROM {table} WHERE status IN ({finished}) AND updated_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """;
     }
 
     /// <summary>The table's name, e.g. <c>pos_events</c>.</summary>
@@ -52,4 +65,7 @@ public sealed class SagaTable
 
     /// <summary>Unfinished sagas of this kind, all tenants.</summary>
     public string CountUnfinishedSql { get; }
+
+    /// <summary>$1 finished before, $2 the most rows: deletes finished sagas last written before $1.</summary>
+    public string PurgeFinishedSql { get; }
 }

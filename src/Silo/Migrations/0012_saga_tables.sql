@@ -43,4 +43,9 @@ CREATE TABLE rating_slips (
 CREATE INDEX pos_events_due ON pos_events (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX rating_slips_due ON rating_slips (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 
-GRANT SELECT, INSERT, UPDATE ON pos_events, rating_slips TO furnitureops_app;
+-- The janitor's purge of sagas finished for good, after Sagas:FinishedRetention (the statuses are
+-- SagaTable's list). Events needing attention, stalled accruals and open slips are never purged.
+CREATE INDEX pos_events_finished ON pos_events (updated_at) WHERE status IN ('applied', 'rejected', 'resolved');
+CREATE INDEX rating_slips_finished ON rating_slips (updated_at) WHERE status IN ('accrued');
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON pos_events, rating_slips TO furnitureops_app;

@@ -23,7 +23,7 @@ public sealed partial class SagaSweeper(
     NpgsqlDataSource dataSource,
     IGrainFactory grains,
     GrainClock clock,
-    IOptions<SagaSweeperOptions> sweeper,
+    IOptions<SagaOptions> sweeper,
     IOptions<EventDeliveryOptions> options,
     ILogger<SagaSweeper> logger) : PollingWorker(options, logger)
 {

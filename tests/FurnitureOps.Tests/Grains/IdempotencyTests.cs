@@ -92,10 +92,7 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         await SendAsync(new SellStock(1, null), key: "old-key");
 
         Cluster.GrainTime.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
-        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
-            Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Events.EventDeliveryOptions()),
-            NullLogger<ExpiryJanitor>.Instance);
-        await janitor.PurgeExpiredAsync(CancellationToken.None);
+        await Janitor().PurgeExpiredAsync(CancellationToken.None);
         var recordsLeft = await LedgerRows.ScalarAsync(Cluster.Database,
             "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND key = 'old-key'", Tenant);
 
@@ -115,10 +112,7 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
 
         // Past the longest retention allowed, purged, and out of memory: only the table can answer.
         Cluster.GrainTime.Advance(TimeSpan.FromDays(31));
-        var janitor = new ExpiryJanitor(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
-            Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Events.EventDeliveryOptions()),
-            NullLogger<ExpiryJanitor>.Instance);
-        await janitor.PurgeExpiredAsync(CancellationToken.None);
+        await Janitor().PurgeExpiredAsync(CancellationToken.None);
         await ClusterTestActions.DeactivateAsync(Cluster.Client, Grain);
         var again = await SendAsync(new SellStock(1, "pos:step"), key: step);
 
@@ -129,4 +123,10 @@ public sealed class IdempotencyTests(GrainClusterFixture cluster) : SkuGrainTest
         Assert.Equal(1, await LedgerRows.ScalarAsync(Cluster.Database,
             "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND key = $2 AND expires_at = 'infinity'", Tenant, step));
     }
+
+    // Finished sagas are kept as long as allowed: grain time runs ahead here, and other tests' sagas share the database.
+    private ExpiryJanitor Janitor() => new(Cluster.Database, new FurnitureOps.Grains.GrainClock(Cluster.GrainTime),
+        Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Events.EventDeliveryOptions()),
+        Microsoft.Extensions.Options.Options.Create(new FurnitureOps.Silo.Sagas.SagaOptions { FinishedRetention = TimeSpan.FromDays(3650) }),
+        NullLogger<ExpiryJanitor>.Instance);
 }
