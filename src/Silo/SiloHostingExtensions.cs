@@ -61,7 +61,7 @@ public static class SiloHostingExtensions
                 clustering.ConnectionString = connections.ConnectionString(PostgresConnections.Orleans);
             }));
             // Only to carry over sagas that releases before the saga tables kept in grain storage (LegacySagaStorage).
-            foreach (var storageName in new[] { LegacySagaStorage.PosEvents, LegacySagaStorage.Slips })
+            foreach (var storageName in new[] { LegacySagaStorage.PosEvents.Provider, LegacySagaStorage.Slips.Provider })
             {
                 silo.AddAdoNetGrainStorage(storageName, options => options.Configure<PostgresConnections>((storage, connections) =>
                 {

@@ -164,26 +164,13 @@ public sealed partial class PosEventGrain(
         return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Fresh);
     }
 
-    /// <summary>
-    /// An event accepted by a release before <c>pos_events</c> becomes its row here, due at once if unfinished;
-    /// then its old state is cleared (also when a crash came between the two the last time).
-    /// </summary>
-    private async Task CarryOverLegacyStateAsync()
-    {
-        if (await legacy.ReadAsync<PosEventState>(LegacySagaStorage.PosEvents, "event", this.GetGrainId()) is not { } old)
+    /// <summary>An event accepted by a release before <c>pos_events</c> becomes its row here, due at once if unfinished.</summary>
+    private Task CarryOverLegacyStateAsync() =>
+        legacy.CarryOverAsync(LegacySagaStorage.PosEvents, this.GetGrainId(), _row, () =>
         {
-            return;
-        }
-
-        if (!_row.Exists)
-        {
-            _row.State = old.State!;
             var now = clock.Time.GetUtcNow();
-            await SaveAsync(State.IsFinished ? null : State.NextAttemptAt ?? now, now, []);
-        }
-
-        await legacy.ClearAsync(LegacySagaStorage.PosEvents, "event", this.GetGrainId(), old);
-    }
+            return SaveAsync(State.IsFinished ? null : State.NextAttemptAt ?? now, now, []);
+        });
 
     /// <summary>Commits the event's row: unfinished until <paramref name="nextAttemptAt"/>, or finished when it is null.</summary>
     private Task SaveAsync(DateTimeOffset? nextAttemptAt, DateTimeOffset now, IReadOnlyList<OutboxRow> events) =>

@@ -133,26 +133,13 @@ public sealed partial class RatingSlipGrain(
         return new CommandOutcome<SlipReply>(reply, IdempotencyStatus.Fresh);
     }
 
-    /// <summary>
-    /// A slip saved by a release before <c>rating_slips</c> becomes its row here, its accrual due at once if
-    /// pending; then its old state is cleared (also when a crash came between the two the last time).
-    /// </summary>
-    private async Task CarryOverLegacyStateAsync()
-    {
-        if (await legacy.ReadAsync<RatingSlipState>(LegacySagaStorage.Slips, "slip", this.GetGrainId()) is not { } old)
+    /// <summary>A slip saved by a release before <c>rating_slips</c> becomes its row here, its accrual due at once if pending.</summary>
+    private Task CarryOverLegacyStateAsync() =>
+        legacy.CarryOverAsync(LegacySagaStorage.Slips, this.GetGrainId(), _row, () =>
         {
-            return;
-        }
-
-        if (!_row.Exists)
-        {
-            _row.State = old.State!;
             State.NextAttemptAt ??= clock.Time.GetUtcNow();
-            await SaveAsync();
-        }
-
-        await legacy.ClearAsync(LegacySagaStorage.Slips, "slip", this.GetGrainId(), old);
-    }
+            return SaveAsync();
+        });
 
     /// <summary>
     /// Commits the slip's row, with the completion event if it has not been committed yet. The row is

@@ -5,18 +5,17 @@ namespace FurnitureOps.Grains.Sagas;
 
 /// <summary>
 /// Where releases before the saga tables (migration 0012) kept POS events and rating slips: Orleans ADO.NET
-/// grain storage (<c>orleans_storage</c>, provider names <see cref="PosEvents"/> and <see cref="Slips"/>). A saga
-/// grain whose row is missing reads its old state here once, commits it as its row, and then clears the old
-/// one (the provider keeps the row with no state); the silo activates every saga still here at startup (<c>LegacySagaImport</c>), after which nothing is
-/// read here again.
+/// grain storage (<c>orleans_storage</c>, <see cref="PosEvents"/> and <see cref="Slips"/>). A saga grain
+/// carries its old state over when it activates (<see cref="CarryOverAsync{TState}"/>); the silo activates
+/// every saga still here at startup (<c>LegacySagaImport</c>), after which nothing is read here again.
 /// </summary>
 public sealed class LegacySagaStorage(IServiceProvider services)
 {
-    /// <summary>The grain storage provider POS events were kept in (state name <c>event</c>).</summary>
-    public const string PosEvents = "pos-events";
+    /// <summary>Where POS events were kept.</summary>
+    public static readonly Source PosEvents = new("pos-events", "event");
 
-    /// <summary>The grain storage provider rating slips were kept in (state name <c>slip</c>).</summary>
-    public const string Slips = "slips";
+    /// <summary>Where rating slips were kept.</summary>
+    public static readonly Source Slips = new("slips", "slip");
 
     private volatile bool _mayHoldSagas = true;
 
@@ -25,24 +24,38 @@ public sealed class LegacySagaStorage(IServiceProvider services)
 
     public void Emptied() => _mayHoldSagas = false;
 
-    /// <summary>The saga's state in grain storage, or null when it has none there (or none can remain).</summary>
-    public async Task<GrainState<TState>?> ReadAsync<TState>(string provider, string stateName, GrainId grainId)
+    /// <summary>
+    /// If grain storage still holds this saga: a saga with no row yet takes the old state and commits it
+    /// (<paramref name="saveAdopted"/>); then the old state is cleared (the provider keeps its row, with no
+    /// state), also when a crash came between the two the last time.
+    /// </summary>
+    public async Task CarryOverAsync<TState>(Source source, GrainId grainId, SagaRow<TState> row, Func<Task> saveAdopted)
+        where TState : class, new()
     {
         if (!MayHoldSagas)
         {
-            return null;
+            return;
         }
 
-        var state = new GrainState<TState>();
-        await Storage(provider).ReadStateAsync(stateName, grainId, state);
-        return state.RecordExists ? state : null;
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(source.Provider);
+        var old = new GrainState<TState>();
+        await storage.ReadStateAsync(source.StateName, grainId, old);
+        if (!old.RecordExists)
+        {
+            return;
+        }
+
+        if (!row.Exists)
+        {
+            row.State = old.State!; // set when RecordExists
+            await saveAdopted();
+        }
+
+        await storage.ClearStateAsync(source.StateName, grainId, old);
     }
 
-    /// <summary>Clears the state read by <see cref="ReadAsync{TState}"/>, once its row is committed.</summary>
-    public Task ClearAsync<TState>(string provider, string stateName, GrainId grainId, GrainState<TState> state) =>
-        Storage(provider).ClearStateAsync(stateName, grainId, state);
-
-    private IGrainStorage Storage(string provider) => services.GetRequiredKeyedService<IGrainStorage>(provider);
+    /// <summary>A grain storage provider and the state name its sagas were written under.</summary>
+    public sealed record Source(string Provider, string StateName);
 }
 
 /// <summary>

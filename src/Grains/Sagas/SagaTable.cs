@@ -39,7 +39,6 @@ public sealed class SagaTable
             WHERE t.tenant_id = due.tenant_id AND t.{keyColumn} = due.{keyColumn}
             RETURNING t.tenant_id, t.{keyColumn}
             """;
-        CountUnfinishedSql = $"SELECT count(*) FROM {table} WHERE next_attempt_at IS NOT NULL";
 
         // The statuses are this code's constants, not input; written out, the predicate matches the partial index.
         var finished = string.Join(", ", finishedStatuses.Select(status => $"'{status}'"));
@@ -62,9 +61,6 @@ public sealed class SagaTable
 
     /// <summary>$1 now, $2 the lease's end, $3 the most rows: leases due rows and returns their (tenant, key).</summary>
     public string ClaimDueSql { get; }
-
-    /// <summary>Unfinished sagas of this kind, all tenants.</summary>
-    public string CountUnfinishedSql { get; }
 
     /// <summary>$1 finished before, $2 the most rows: deletes finished sagas last written before $1.</summary>
     public string PurgeFinishedSql { get; }

@@ -39,7 +39,7 @@ CREATE TABLE rating_slips (
     PRIMARY KEY (tenant_id, slip_id)
 );
 
--- The sweeper's scan and the unfinished-saga gauge: only unfinished rows are indexed.
+-- The sweeper's scan: only unfinished rows are indexed.
 CREATE INDEX pos_events_due ON pos_events (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX rating_slips_due ON rating_slips (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 

@@ -1,3 +1,5 @@
+using FurnitureOps.Grains.Pos;
+using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -22,11 +24,11 @@ public sealed partial class LegacySagaImport(
 {
     private const int BatchSize = 500;
 
-    // Grain storage's state name per provider, with the grain that owns such a saga.
+    // Grain storage's state name per kind of saga, with the grain that owns such a saga.
     private static readonly (string StateName, SagaKind Kind)[] Sources =
     [
-        ("event", SagaKinds.All.Single(kind => kind.Table.Name == "pos_events")),
-        ("slip", SagaKinds.All.Single(kind => kind.Table.Name == "rating_slips")),
+        (LegacySagaStorage.PosEvents.StateName, SagaKinds.All.Single(kind => kind.Table == PosEventGrain.Table)),
+        (LegacySagaStorage.Slips.StateName, SagaKinds.All.Single(kind => kind.Table == RatingSlipGrain.Table)),
     ];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

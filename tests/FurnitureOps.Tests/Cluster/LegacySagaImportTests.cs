@@ -32,11 +32,11 @@ public sealed class LegacySagaImportTests
         // The previous release's states, through its provider, on a silo that never activates these grains.
         await using (var old = await SiloHost.StartAsync(connections.App, clusterId, settings: new Dictionary<string, string?> { ["Sagas:Enabled"] = "false" }))
         {
-            var slips = old.Services.GetRequiredKeyedService<IGrainStorage>(LegacySagaStorage.Slips);
-            await slips.WriteStateAsync("slip", SlipId(pendingSlip), new GrainState<RatingSlipState>(CompletedSlip(AccrualStatus.Pending)));
-            await slips.WriteStateAsync("slip", SlipId(accruedSlip), new GrainState<RatingSlipState>(CompletedSlip(AccrualStatus.Accrued)));
-            var events = old.Services.GetRequiredKeyedService<IGrainStorage>(LegacySagaStorage.PosEvents);
-            await events.WriteStateAsync("event", GrainId.Create("posevent", $"{Tenant}/{posEvent}"), new GrainState<PosEventState>(AppliedEvent()));
+            var slips = old.Services.GetRequiredKeyedService<IGrainStorage>(LegacySagaStorage.Slips.Provider);
+            await slips.WriteStateAsync(LegacySagaStorage.Slips.StateName, SlipId(pendingSlip), new GrainState<RatingSlipState>(CompletedSlip(AccrualStatus.Pending)));
+            await slips.WriteStateAsync(LegacySagaStorage.Slips.StateName, SlipId(accruedSlip), new GrainState<RatingSlipState>(CompletedSlip(AccrualStatus.Accrued)));
+            var events = old.Services.GetRequiredKeyedService<IGrainStorage>(LegacySagaStorage.PosEvents.Provider);
+            await events.WriteStateAsync(LegacySagaStorage.PosEvents.StateName, GrainId.Create("posevent", $"{Tenant}/{posEvent}"), new GrainState<PosEventState>(AppliedEvent()));
         }
 
         Assert.Equal(3, await LedgerRows.ScalarAsync(database, "SELECT count(*) FROM orleans_storage WHERE payload_binary IS NOT NULL"));

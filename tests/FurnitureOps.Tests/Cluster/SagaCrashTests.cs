@@ -41,7 +41,7 @@ public sealed class SagaCrashTests(ApiFixture api)
         await cluster.KillWhileHeldAsync(held, step == "accrued" ? ("pos_events", "event_id", eventId) : null);
         await delivery; // whatever it got (201 before the completion committed, or a failure): the silo is gone
 
-        await cluster.StartSiloAsync();
+        cluster.StartSilo();
 
         await cluster.UntilFinishedAsync("pos_events", "event_id", eventId, "applied");
         Assert.Equal(7, await cluster.ScalarAsync("SELECT on_hand FROM inventory_items WHERE sku = 'CHAIR'"));
@@ -68,7 +68,7 @@ public sealed class SagaCrashTests(ApiFixture api)
         await cluster.KillWhileHeldAsync(held, step == "accrued" ? ("rating_slips", "slip_id", slipId) : null);
         await completion;
 
-        await cluster.StartSiloAsync();
+        cluster.StartSilo();
 
         await cluster.UntilFinishedAsync("rating_slips", "slip_id", slipId, "accrued");
         Assert.Equal(1, await cluster.ScalarAsync("SELECT count(*) FROM loyalty_ledger WHERE business_key = $1", $"rating_slip:{slipId}"));
@@ -97,7 +97,7 @@ public sealed class SagaCrashTests(ApiFixture api)
             var connections = await TestDatabase.CreateAsync(durable: false);
             var cluster = new CrashCluster { Database = NpgsqlDataSource.Create(connections.Admin) };
             cluster._connectionString = new NpgsqlConnectionStringBuilder(connections.App) { ApplicationName = cluster._name }.ConnectionString;
-            await cluster.StartSiloAsync();
+            cluster.StartSilo();
             cluster._api = fixture.CreateApi(cluster._clusterId, new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = connections.App,
@@ -114,7 +114,7 @@ public sealed class SagaCrashTests(ApiFixture api)
         /// deployment does when its only silo died: nothing but the database carries over, and it need not wait
         /// for the dead silo to be voted out of the old cluster's membership first.
         /// </summary>
-        public Task StartSiloAsync()
+        public void StartSilo()
         {
             var clusterId = _silo is null ? _clusterId : $"{_clusterId}-restarted";
             _silo = SiloProcess.Start(_connectionString, clusterId, new Dictionary<string, string>
@@ -124,7 +124,6 @@ public sealed class SagaCrashTests(ApiFixture api)
                 ["Sagas__SweepInterval"] = "00:00:00.200",
                 ["Storage__CommandTimeout"] = "00:01:00", // the held transaction must outlive the test's barriers
             });
-            return Task.CompletedTask;
         }
 
         /// <summary>
