@@ -178,6 +178,33 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
     }
 
     [Fact]
+    public async Task ARepeatWhileTheFirstDeliverysOutcomeIsStillCommittingWaitsForIt()
+    {
+        var sku = await CreateSkuAsync(10);
+        var eventId = FurnitureOps.Api.Pos.PosApi.EventIdFor(Tenant, "till-1", "receipt-1").ToString();
+
+        // Hold the sale, so the event is accepted and its row exists; then hold that row and let the sale go:
+        // the first delivery is answered with its steps applied while its outcome's commit waits on the row.
+        var skuHeld = await RowLock.TakeAsync(Fixture.Database, Tenant, sku);
+        var first = PostEventAsync(Event("sale", [(sku, 2)]), "receipt-1");
+        await skuHeld.UntilWaitedOnAsync();
+        await using var rowHeld = await RowLock.TakeAsync(Fixture.Database, "pos_events", "event_id", Tenant, eventId);
+        await skuHeld.DisposeAsync();
+        Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+        await rowHeld.UntilWaitedOnAsync();
+
+        var repeat = PostEventAsync(Event("sale", [(sku, 2)]), "receipt-1");
+        var answeredWhileHeld = await Task.WhenAny(repeat, Task.Delay(TimeSpan.FromSeconds(1))) == repeat;
+        await rowHeld.DisposeAsync();
+
+        Assert.False(answeredWhileHeld, "the repeat was answered before the first delivery's outcome was committed");
+        Assert.Equal(HttpStatusCode.NoContent, (await repeat).StatusCode);
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM pos_events WHERE tenant_id = $1 AND event_id = $2 AND status = 'applied' AND next_attempt_at IS NULL", Tenant, eventId));
+        Assert.Equal(8, await OnHandAsync(sku));
+    }
+
+    [Fact]
     public async Task UnknownEventIs404()
     {
         var response = await Client.GetAsync($"/v1/pos/events/{Guid.NewGuid()}");
