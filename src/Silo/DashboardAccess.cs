@@ -24,6 +24,9 @@ public static class DashboardAccess
 {
     public const string Path = "/dashboard";
 
+    /// <summary>How often the dashboard samples Orleans' meters unless <c>Dashboard:CounterUpdateIntervalMs</c> says otherwise.</summary>
+    public const int DefaultCounterUpdateIntervalMs = 10_000;
+
     public static WebApplication MapProtectedDashboard(this WebApplication app)
     {
         var options = app.Configuration.GetSection("Dashboard").Get<DashboardCredentials>() ?? new DashboardCredentials();

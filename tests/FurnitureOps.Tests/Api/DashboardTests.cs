@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using FurnitureOps.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Xunit.Abstractions;
 
 namespace FurnitureOps.Tests.Api;
@@ -28,6 +31,22 @@ public sealed class DashboardTests(ApiFixture api, ITestOutputHelper output) : A
         var dom = await RenderAsync(chromium, page);
 
         Assert.Contains("FurnitureOps.Grains.Inventory.SkuGrain", dom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDashboardSamplesOrleansMetersEveryTenSecondsUnlessConfigured()
+    {
+        var configured = await SiloHost.StartAsync(Fixture.ConnectionString, $"dashboard-{Guid.NewGuid():N}",
+            settings: new Dictionary<string, string?> { ["Dashboard:CounterUpdateIntervalMs"] = "2000" });
+        try
+        {
+            Assert.Equal(10_000, Fixture.Silo.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
+            Assert.Equal(2_000, configured.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
+        }
+        finally
+        {
+            await configured.DisposeAsync();
+        }
     }
 
     [Fact]
