@@ -20,6 +20,7 @@ public sealed partial class PosEventGrain
     public async Task ResumeAsync()
     {
         await SettledAsync();
+        await ReadRowAsync();
         if (_row.Exists && !State.IsFinished)
         {
             await RunSagaAsync();

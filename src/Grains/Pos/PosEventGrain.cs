@@ -35,6 +35,11 @@ public sealed partial class PosEventGrain(
     // Whether this activation counts towards the silo's unfinished events (released when finished or deactivated).
     private bool _counted;
 
+    // Whether _row holds what the database has (ReadRowAsync). Most activations are a new event's first delivery,
+    // whose row cannot exist yet, so they do not read it: the acceptance inserts it, and finds out that way if an
+    // earlier delivery (one this activation did not see) wrote it first.
+    private bool _read;
+
     // The commit of the saga's outcome, when the first delivery was answered before it (RunSagaAsync): its
     // steps were applied then, and only the row's status and the completion event were still on their way.
     // Every later call waits for it first (SettledAsync).
@@ -47,13 +52,11 @@ public sealed partial class PosEventGrain(
         var (tenantId, eventId) = TenantKey.Parse(this.GetPrimaryKeyString());
         (_tenantId, _eventId) = (tenantId, Guid.Parse(eventId));
         _row = new SagaRow<PosEventState>(storage, pipeline, Table, tenantId, eventId, logger);
-        await _row.LoadAsync(cancellationToken);
-        await CarryOverLegacyStateAsync();
 
-        if (_row.Exists && !State.IsFinished)
+        // An event still in the old grain storage must be carried over before anything could accept it again.
+        if (legacy.MayHoldSagas)
         {
-            gate.Resume();
-            _counted = true;
+            await ReadRowAsync();
         }
     }
 
@@ -74,58 +77,41 @@ public sealed partial class PosEventGrain(
     public async Task<CommandOutcome<PosEventView>> SubmitAsync(PosEventSubmission submission, CommandContext context)
     {
         await SettledAsync();
-        if (_row.Exists)
+        if (!_read && await AcceptAsync(submission, context))
         {
-            if (State.Fingerprint != context.Fingerprint)
-            {
-                return new CommandOutcome<PosEventView>(null, IdempotencyStatus.KeyReused);
-            }
-
-            // A resend of an event whose saga did not finish (its first delivery got 503) finishes it now
-            // rather than waiting for the sweeper.
-            await ResumeAsync();
-            return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Replayed);
+            return await RunAcceptedAsync(submission);
         }
 
-        gate.Admit();
-        _counted = true;
-        var now = clock.Time.GetUtcNow();
-        try
+        await ReadRowAsync();
+        if (!_row.Exists)
         {
-            _row.State = new PosEventState
-            {
-                Fingerprint = context.Fingerprint,
-                Submission = submission,
-                Status = PosEventStatus.Pending,
-                Steps = PlanSteps(submission),
-                RequestId = context.RequestId,
-                Actor = context.Actor,
-                AcceptedAt = now,
-                SystemStepKeys = true,
-            };
-
-            // Accepted and unfinished in one commit: if this silo dies before the saga ends, the sweeper resumes
-            // it once the retry period has passed.
-            await SaveAsync(now + options.Value.RetryPeriod, now, []);
-        }
-        catch
-        {
-            ReleaseIntakeSlot();
-            throw;
+            await AcceptAsync(submission, context); // read: it accepts, or throws
+            return await RunAcceptedAsync(submission);
         }
 
-        LogAccepted(logger, _eventId, submission.Source, submission.Type);
-        await RunSagaAsync(answerBeforeCompletion: true);
-        return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
+        if (State.Fingerprint != context.Fingerprint)
+        {
+            return new CommandOutcome<PosEventView>(null, IdempotencyStatus.KeyReused);
+        }
+
+        // A resend of an event whose saga did not finish (its first delivery got 503) finishes it now rather than
+        // waiting for the sweeper.
+        await ResumeAsync();
+        return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Replayed);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => LegacyReminders.RemoveAsync(this, reminderName);
 
-    public Task<PosEventView?> GetAsync() => Task.FromResult(_row.Exists ? State.ToView(_eventId) : null);
+    public async Task<PosEventView?> GetAsync()
+    {
+        await ReadRowAsync();
+        return _row.Exists ? State.ToView(_eventId) : null;
+    }
 
     public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)
     {
         await SettledAsync();
+        await ReadRowAsync();
         if (!_row.Exists)
         {
             return new CommandOutcome<PosResolveReply>(null, IdempotencyStatus.Fresh);
@@ -164,6 +150,95 @@ public sealed partial class PosEventGrain(
         return new CommandOutcome<PosResolveReply>(new PosResolveReply(State.ToView(_eventId), Resolved: true), IdempotencyStatus.Fresh);
     }
 
+    private async Task<CommandOutcome<PosEventView>> RunAcceptedAsync(PosEventSubmission submission)
+    {
+        LogAccepted(logger, _eventId, submission.Source, submission.Type);
+        await RunSagaAsync(answerBeforeCompletion: true);
+        return new CommandOutcome<PosEventView>(State.ToView(_eventId), IdempotencyStatus.Fresh);
+    }
+
+    /// <summary>
+    /// Accepts the event: counted in by the intake bound, and its row committed, unfinished. False only while
+    /// this activation has not read its row, when the row exists (an earlier delivery's) or the bound refused:
+    /// a repeat is answered whatever the load, so the caller reads the row and decides. Otherwise the bound's
+    /// refusal and storage failures throw.
+    /// </summary>
+    private async Task<bool> AcceptAsync(PosEventSubmission submission, CommandContext context)
+    {
+        try
+        {
+            gate.Admit();
+        }
+        catch (OverloadedException) when (!_read)
+        {
+            return false;
+        }
+
+        _counted = true;
+        var now = clock.Time.GetUtcNow();
+        bool created;
+        try
+        {
+            _row.State = new PosEventState
+            {
+                Fingerprint = context.Fingerprint,
+                Submission = submission,
+                Status = PosEventStatus.Pending,
+                Steps = PlanSteps(submission),
+                RequestId = context.RequestId,
+                Actor = context.Actor,
+                AcceptedAt = now,
+                SystemStepKeys = true,
+            };
+
+            // Accepted and unfinished in one commit: if this silo dies before the saga ends, the sweeper resumes
+            // it once the retry period has passed.
+            created = await _row.TryCreateAsync(this, StatusColumn, now + options.Value.RetryPeriod, now, SaveFailedAdvice);
+        }
+        catch
+        {
+            ReleaseIntakeSlot();
+            throw;
+        }
+
+        if (!created)
+        {
+            ReleaseIntakeSlot(); // an earlier delivery's row: that delivery counted the event
+            if (_read)
+            {
+                // This activation read no row, and now one exists: another activation of the event wrote it.
+                DeactivateOnIdle();
+                throw new StorageUnavailableException(SaveFailedAdvice);
+            }
+
+            return false;
+        }
+
+        _read = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the event's row once per activation (unless the acceptance wrote it), carrying over an event still
+    /// in the old grain storage, and counts an unfinished event towards the silo's bound.
+    /// </summary>
+    private async Task ReadRowAsync()
+    {
+        if (_read)
+        {
+            return;
+        }
+
+        await _row.LoadAsync(CancellationToken.None);
+        _read = true;
+        await CarryOverLegacyStateAsync();
+        if (_row.Exists && !State.IsFinished && !_counted)
+        {
+            gate.Resume();
+            _counted = true;
+        }
+    }
+
     /// <summary>An event accepted by a release before <c>pos_events</c> becomes its row here, due at once if unfinished.</summary>
     private Task CarryOverLegacyStateAsync() =>
         legacy.CarryOverAsync(LegacySagaStorage.PosEvents, this.GetGrainId(), _row, () =>
@@ -174,8 +249,12 @@ public sealed partial class PosEventGrain(
 
     /// <summary>Commits the event's row: unfinished until <paramref name="nextAttemptAt"/>, or finished when it is null.</summary>
     private Task SaveAsync(DateTimeOffset? nextAttemptAt, DateTimeOffset now, IReadOnlyList<OutboxRow> events) =>
-        _row.SaveAsync(this, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(State.Status.ToString()), nextAttemptAt, now, events,
-            "The POS event could not be saved; retry the same delivery.");
+        _row.SaveAsync(this, StatusColumn, nextAttemptAt, now, events, SaveFailedAdvice);
+
+    private const string SaveFailedAdvice = "The POS event could not be saved; retry the same delivery.";
+
+    /// <summary>The row's <c>status</c> column: the state's status in snake case.</summary>
+    private string StatusColumn => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(State.Status.ToString());
 
     private void ReleaseIntakeSlot()
     {
@@ -189,6 +268,8 @@ public sealed partial class PosEventGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} resolved by {Actor}")]
     private static partial void LogResolved(ILogger logger, Guid eventId, string actor);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "POS event {EventId} from {Source} accepted ({Type})")]
+    // Debug, not Information: every event's acceptance is its pos_events row, and a console line per event was
+    // 4–5 % of a busy silo's CPU. What an operator must act on (a failed step, needs attention) is logged above Debug.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "POS event {EventId} from {Source} accepted ({Type})")]
     private static partial void LogAccepted(ILogger logger, Guid eventId, string source, PosEventType type);
 }

@@ -55,23 +55,55 @@ public sealed class SagaRow<TState>(
     public async Task SaveAsync(IGrainBase grain, string status, DateTimeOffset? nextAttemptAt, DateTimeOffset now,
         IReadOnlyList<OutboxRow> events, string retryAdvice)
     {
-        CommitResult result;
-        try
-        {
-            result = await pipeline.CommitAsync(new EntityWrite(table.Tables, tenantId, id, Version, Version + 1,
-                [status, LedgerJson.Serialize(State), nextAttemptAt, now], [], [], events, []));
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            throw Retire(grain, error, retryAdvice);
-        }
-
+        var result = await CommitAsync(grain, status, nextAttemptAt, now, events, retryAdvice);
         if (result.Status != CommitStatus.Committed)
         {
             throw Retire(grain, new InvalidOperationException(result.Detail ?? $"{table.Name} row {id}: {result.Status}."), retryAdvice);
         }
 
         Version++;
+    }
+
+    /// <summary>
+    /// Commits <see cref="State"/> as the saga's first row, for a grain that has not read its row
+    /// (<see cref="LoadAsync"/>) because it is almost certainly new. False if the row existed after all: nothing
+    /// was written, <see cref="State"/> is not the saga's, and the grain reads the row. Finding it costs the
+    /// shared transaction a rollback and a second try without this write, so only a grain whose rows are nearly
+    /// always new skips the read.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(IGrainBase grain, string status, DateTimeOffset? nextAttemptAt, DateTimeOffset now, string retryAdvice)
+    {
+        if (Exists)
+        {
+            throw new InvalidOperationException($"{table.Name} row {id} exists; save it instead.");
+        }
+
+        var result = await CommitAsync(grain, status, nextAttemptAt, now, [], retryAdvice);
+        switch (result.Status)
+        {
+            case CommitStatus.Committed:
+                Version++;
+                return true;
+            case CommitStatus.Conflict:
+                State = new TState();
+                return false;
+            default:
+                throw Retire(grain, new InvalidOperationException(result.Detail ?? $"{table.Name} row {id}: {result.Status}."), retryAdvice);
+        }
+    }
+
+    private async Task<CommitResult> CommitAsync(IGrainBase grain, string status, DateTimeOffset? nextAttemptAt, DateTimeOffset now,
+        IReadOnlyList<OutboxRow> events, string retryAdvice)
+    {
+        try
+        {
+            return await pipeline.CommitAsync(new EntityWrite(table.Tables, tenantId, id, Version, Version + 1,
+                [status, LedgerJson.Serialize(State), nextAttemptAt, now], [], [], events, []));
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            throw Retire(grain, error, retryAdvice);
+        }
     }
 
     private StorageUnavailableException Retire(IGrainBase grain, Exception error, string retryAdvice)

@@ -2,6 +2,8 @@ using System.Net;
 using FurnitureOps.Testing;
 using FurnitureOps.Tests.Infrastructure;
 using FurnitureOps.Grains.Events;
+using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Interfaces.Pos;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -41,6 +43,33 @@ public sealed class PosBackpressureTests(ApiFixture api) : PosTestBase(api)
         Assert.Equal("applied", (await FinishedEventAsync(pendingId, client)).GetProperty("status").GetString());
         var retried = await PostEventAsync(Event("sale", [(other, 1)]), "second", client);
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(9, await OnHandAsync(database, other));
+    }
+
+    [Fact]
+    public async Task ARepeatIsAnsweredWhileIntakeRefusesNewEvents()
+    {
+        await using var cluster = await IsolatedCluster.StartAsync(this, "pos-repeat", new Dictionary<string, string?> { ["Pos:MaxPendingEvents"] = "1" });
+        var (database, client) = (cluster.Database, cluster.Client);
+        var other = await CreateSkuAsync(10, client);
+        var applied = await PostEventAsync(Event("sale", [(other, 1)]), "applied", client);
+        var appliedId = (await applied.JsonAsync()).GetProperty("eventId").GetString()!;
+        var grains = cluster.Silo.Services.GetRequiredService<IGrainFactory>();
+        await ClusterTestActions.DeactivateAsync(grains, grains.GetGrain<IPosEventGrain>(TenantKey.Format(Tenant, appliedId)));
+
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(database, "S1"))
+        {
+            var pending = await PostEventAsync(Event("sale", [("S1", 1)]), "pending", client);
+            Assert.Equal("pending", (await pending.JsonAsync()).GetProperty("status").GetString());
+
+            // The silo is at its bound, and the repeat reaches an activation that has not read its row.
+            var repeat = await PostEventAsync(Event("sale", [(other, 1)]), "applied", client);
+            var refused = await PostEventAsync(Event("sale", [(other, 1)]), "new", client);
+
+            Assert.Equal(HttpStatusCode.NoContent, repeat.StatusCode);
+            await refused.AssertProblemAsync(503, "overloaded");
+        }
+
         Assert.Equal(9, await OnHandAsync(database, other));
     }
 

@@ -1,5 +1,8 @@
 using System.Net;
+using FurnitureOps.Grains.Interfaces;
+using FurnitureOps.Grains.Interfaces.Pos;
 using FurnitureOps.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FurnitureOps.Tests.Pos;
 
@@ -205,11 +208,40 @@ public sealed class PosIntakeTests(ApiFixture api) : PosTestBase(api)
     }
 
     [Fact]
+    public async Task ARepeatThatReachesANewActivationIsAnsweredFromTheRowAndChangesNothing()
+    {
+        // A new activation accepts without reading its row first (most are a first delivery): its insert finds
+        // the earlier delivery's row, and the activation answers from that row instead.
+        var sku = await CreateSkuAsync(10);
+        var body = Event("sale", [(sku, 1)]);
+        var first = await PostEventAsync(body, "receipt-1");
+        var eventId = (await first.JsonAsync()).GetProperty("eventId").GetString()!;
+        await DeactivateEventAsync(eventId);
+
+        var repeat = await PostEventAsync(body, "receipt-1");
+        await DeactivateEventAsync(eventId);
+        var changed = await PostEventAsync(Event("sale", [(sku, 3)]), "receipt-1");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, repeat.StatusCode);
+        await changed.AssertProblemAsync(409, "idempotency_key_reused");
+        Assert.Equal(9, await OnHandAsync(sku));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM pos_events WHERE tenant_id = $1 AND event_id = $2 AND version = 2 AND status = 'applied'", Tenant, eventId));
+    }
+
+    [Fact]
     public async Task UnknownEventIs404()
     {
         var response = await Client.GetAsync($"/v1/pos/events/{Guid.NewGuid()}");
 
         await response.AssertProblemAsync(404, "not_found");
+    }
+
+    private Task DeactivateEventAsync(string eventId)
+    {
+        var grains = Fixture.Silo.Services.GetRequiredService<IGrainFactory>();
+        return ClusterTestActions.DeactivateAsync(grains, grains.GetGrain<IPosEventGrain>(TenantKey.Format(Tenant, eventId)));
     }
 
     private async Task<List<string>> OperationsAsync(string sku)
