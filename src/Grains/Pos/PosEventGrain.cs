@@ -104,8 +104,15 @@ public sealed partial class PosEventGrain(
 
     public async Task<PosEventView?> GetAsync()
     {
-        await ReadRowAsync();
-        return _row.Exists ? State.ToView(_eventId) : null;
+        if (_read)
+        {
+            return _row.Exists ? State.ToView(_eventId) : null;
+        }
+
+        // This call interleaves (AlwaysInterleave), possibly with an acceptance that is writing the row right
+        // now: it answers from what is committed and leaves the activation's own state alone.
+        var committed = await _row.PeekAsync(CancellationToken.None);
+        return committed?.ToView(_eventId);
     }
 
     public async Task<CommandOutcome<PosResolveReply>> ResolveAsync(string note, CommandContext context)

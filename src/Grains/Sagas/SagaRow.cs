@@ -36,17 +36,27 @@ public sealed class SagaRow<TState>(
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var row = await storage.Reads.ExecuteAsync(async token =>
-        {
-            await using var command = storage.DataSource.Command(table.SelectSql, tenantId, id);
-            await using var reader = await command.ExecuteReaderAsync(token);
-            return await reader.ReadAsync(token) ? (Version: reader.GetInt64(0), Saga: reader.GetString(1)) : default;
-        }, cancellationToken);
+        var row = await ReadAsync(cancellationToken);
         if (row.Version > 0)
         {
             (Version, State) = (row.Version, LedgerJson.Deserialize<TState>(row.Saga));
         }
     }
+
+    /// <summary>The committed state, or null if the saga has no row; this object's version and state are left as they are.</summary>
+    public async Task<TState?> PeekAsync(CancellationToken cancellationToken)
+    {
+        var row = await ReadAsync(cancellationToken);
+        return row.Version > 0 ? LedgerJson.Deserialize<TState>(row.Saga) : null;
+    }
+
+    private ValueTask<(long Version, string Saga)> ReadAsync(CancellationToken cancellationToken) =>
+        storage.Reads.ExecuteAsync(async token =>
+        {
+            await using var command = storage.DataSource.Command(table.SelectSql, tenantId, id);
+            await using var reader = await command.ExecuteReaderAsync(token);
+            return await reader.ReadAsync(token) ? (reader.GetInt64(0), reader.GetString(1)) : default;
+        }, cancellationToken);
 
     /// <summary>
     /// Commits <see cref="State"/> as <paramref name="status"/>, unfinished until <paramref name="nextAttemptAt"/>
