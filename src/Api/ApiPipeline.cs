@@ -43,6 +43,7 @@ public static class ApiPipeline
         app.MapHealthEndpoints();
 
         app.MapInventoryApi();
+        app.MapReservationsApi();
         app.MapAuditApi();
         app.MapLoyaltyApi();
         app.MapRatingSlipApi();

@@ -6,6 +6,7 @@ using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Events;
+using FurnitureOps.Silo.Inventory;
 using FurnitureOps.Silo.Sagas;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,8 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<SagaOptions>().BindConfiguration("Sagas").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<SagaSweeper>();
         builder.Services.AddHostedService<LegacySagaImport>();
+        builder.Services.AddOptions<ReservationOptions>().BindConfiguration("Reservations").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<ReservationExpirySweeper>();
         builder.Services.AddEventDelivery();
         builder.AddFurnitureOpsLogging();
         builder.AddGracefulShutdown();

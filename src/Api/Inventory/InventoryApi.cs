@@ -41,7 +41,7 @@ public static class InventoryApi
 
     public static Task<Results<Ok<InventoryItemResponse>, Created<InventoryItemResponse>, ProblemHttpResult>> Adjust(
         string sku, AdjustRequest request, HttpContext http, IClusterClient cluster) =>
-        SkuCommandSender.SendAsync(http, cluster, sku, request, new AdjustStock(request.OnHand!.Value, request.Reason!));
+        SkuCommandSender.SendAsync(http, cluster, sku, request, new AdjustStock(request.OnHand!.Value, request.Reason!, request.Holds == "release"));
 
     public static async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> Get(
         string sku, HttpContext http, IClusterClient cluster)

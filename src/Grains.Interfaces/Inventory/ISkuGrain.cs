@@ -23,4 +23,15 @@ public interface ISkuGrain : IGrainWithStringKey
     /// <summary>Ledger rows with version greater than <paramref name="afterVersion"/>, oldest first.</summary>
     [Alias("GetLedgerAsync")]
     Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerAsync(long afterVersion, int limit);
+
+    /// <summary>One of this SKU's reservations, or null if it never held one with that id.</summary>
+    [Alias("GetReservationAsync")]
+    Task<ReservationView?> GetReservationAsync(Guid reservationId);
+
+    /// <summary>
+    /// Expires every held reservation whose time is up by this grain's clock, each once (an effect under a
+    /// system key of its own), and answers how many it expired. The reservations' sweeper calls it.
+    /// </summary>
+    [Alias("ExpireDueAsync")]
+    Task<int> ExpireDueAsync();
 }

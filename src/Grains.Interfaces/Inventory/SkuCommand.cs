@@ -20,6 +20,29 @@ public sealed record SellStock(long Quantity, string? OrderRef) : SkuCommand;
 [GenerateSerializer, Immutable, Alias("fo.sku-command.return")]
 public sealed record ReturnStock(long Quantity, string? OrderRef) : SkuCommand;
 
-/// <summary>A stock-take correction that sets on hand to a counted value.</summary>
+/// <summary>
+/// A stock-take correction that sets on hand to a counted value. Below what is reserved it is refused unless
+/// <paramref name="ReleaseHolds"/>: then every held reservation is released in the same effect.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("fo.sku-command.adjust")]
-public sealed record AdjustStock(long OnHand, string Reason) : SkuCommand;
+public sealed record AdjustStock(long OnHand, string Reason, bool ReleaseHolds = false) : SkuCommand;
+
+/// <summary>
+/// Holds <paramref name="Quantity"/> of the available stock until <paramref name="ExpiresAt"/>: a sale can no
+/// longer take it. The caller names the reservation (a new id for a new reservation; a resend under the same
+/// idempotency key replays the first answer, whatever id it carried).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fo.sku-command.reserve")]
+public sealed record ReserveStock(Guid ReservationId, long Quantity, DateTimeOffset ExpiresAt, string? Reference) : SkuCommand;
+
+/// <summary>Sells a held reservation: all of it, or <paramref name="Quantity"/> of it and releases the rest.</summary>
+[GenerateSerializer, Immutable, Alias("fo.sku-command.commit-reservation")]
+public sealed record CommitReservation(Guid ReservationId, long? Quantity) : SkuCommand;
+
+/// <summary>Gives a held reservation's stock back to what is available.</summary>
+[GenerateSerializer, Immutable, Alias("fo.sku-command.release-reservation")]
+public sealed record ReleaseReservation(Guid ReservationId) : SkuCommand;
+
+/// <summary>The system's release of a held reservation whose time is up (sent by the SKU grain itself).</summary>
+[GenerateSerializer, Immutable, Alias("fo.sku-command.expire-reservation")]
+public sealed record ExpireReservation(Guid ReservationId) : SkuCommand;

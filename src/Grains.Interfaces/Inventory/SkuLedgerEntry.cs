@@ -14,4 +14,6 @@ public sealed record SkuLedgerEntry(
     string Actor,
     string RequestId,
     string IdempotencyKey,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    long ReservedBefore = 0,
+    long ReservedAfter = 0);

@@ -15,13 +15,16 @@ namespace FurnitureOps.Grains.Inventory;
 /// mutation goes through the single-threaded <see cref="LedgerWritePath{TState,TCommand,TReply}"/>.
 /// </summary>
 [Reentrant]
-public sealed class SkuGrain(
+public sealed partial class SkuGrain(
     PostgresStorage storage,
     CommitPipeline pipeline,
     IOptions<LedgerOptions> options,
     GrainClock clock,
     ILogger<SkuGrain> logger) : Grain, ISkuGrain
 {
+    /// <summary>Who the ledger and audit name for an expiry: the system, not a client.</summary>
+    public const string ExpiryActor = "system:reservation-expiry";
+
     private SkuLedgerStore _store = null!;
     private LedgerWritePath<SkuState, SkuCommand, SkuReply> _ledger = null!;
     private string _sku = null!;
@@ -35,12 +38,66 @@ public sealed class SkuGrain(
         await _ledger.LoadAsync(cancellationToken);
     }
 
-    public Task<CommandOutcome<SkuReply>> ExecuteAsync(SkuCommand command, CommandContext context) =>
-        _ledger.SubmitAsync(command, context);
+    public async Task<CommandOutcome<SkuReply>> ExecuteAsync(SkuCommand command, CommandContext context)
+    {
+        var outcome = await _ledger.SubmitAsync(command, context);
+
+        // The rules know only the reservations still held; what became of another one is in its row.
+        if (outcome.Reply?.Rejection is { Code: SkuRejection.ReservationNotHeld, ReservationStatus: null } && ReservationOf(command) is { } id)
+        {
+            var row = await _store.ReadReservationAsync(id, CancellationToken.None);
+            var rejection = row is null
+                ? new SkuRejection(SkuRejection.ReservationNotFound)
+                : outcome.Reply.Rejection with { ReservationStatus = row.Status };
+            return outcome with { Reply = outcome.Reply with { Rejection = rejection, Reservation = row } };
+        }
+
+        return outcome;
+    }
 
     public Task<SkuSnapshot?> GetAsync() =>
         Task.FromResult(_ledger.State.Exists ? _ledger.State.ToSnapshot(_sku) : null);
 
     public Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerAsync(long afterVersion, int limit) =>
         _store.ReadLedgerAsync(afterVersion, limit, CancellationToken.None);
+
+    public async Task<ReservationView?> GetReservationAsync(Guid reservationId) =>
+        _ledger.State.HeldReservations.TryGetValue(reservationId, out var held)
+            ? held
+            : await _store.ReadReservationAsync(reservationId, CancellationToken.None);
+
+    public async Task<int> ExpireDueAsync()
+    {
+        var now = clock.Time.GetUtcNow();
+        var due = _ledger.State.HeldReservations.Values.Where(held => held.ExpiresAt <= now).ToList();
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        // Each expiry under a system key of its own that never expires: whichever sweeper, silo or retry sends
+        // it again, it replays and changes nothing.
+        var requestId = $"reservation-expiry-{Guid.NewGuid():N}";
+        var outcomes = await Task.WhenAll(due.Select(held => _ledger.SubmitAsync(new ExpireReservation(held.ReservationId),
+            new CommandContext(SystemKeys.For("reservation", held.ReservationId.ToString(), "expire"), $"expire:{held.ReservationId}",
+                ExpiryActor, requestId))));
+        var expired = outcomes.Count(outcome => outcome is { Status: IdempotencyStatus.Fresh, Reply.Item: not null });
+        if (expired > 0)
+        {
+            LogExpired(logger, expired, _sku);
+        }
+
+        return expired;
+    }
+
+    private static Guid? ReservationOf(SkuCommand command) => command switch
+    {
+        CommitReservation commit => commit.ReservationId,
+        ReleaseReservation release => release.ReservationId,
+        ExpireReservation expire => expire.ReservationId,
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Expired {Count} reservations of SKU {Sku}")]
+    private static partial void LogExpired(ILogger logger, int count, string sku);
 }

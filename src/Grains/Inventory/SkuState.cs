@@ -1,17 +1,31 @@
+using System.Collections.Immutable;
 using FurnitureOps.Grains.Interfaces.Inventory;
 using FurnitureOps.Grains.Ledger;
 
 namespace FurnitureOps.Grains.Inventory;
 
-/// <summary>The state row of one SKU. Version 0 is the SKU that has not been created.</summary>
-public sealed record SkuState(string Name, long OnHand, long Sold, long Version, DateTimeOffset UpdatedAt) : ILedgerState
+/// <summary>
+/// The state row of one SKU and its held reservations (<see cref="Held"/>, whose quantities add up to
+/// <see cref="Reserved"/>). Version 0 is the SKU that has not been created.
+/// </summary>
+public sealed record SkuState(string Name, long OnHand, long Sold, long Version, DateTimeOffset UpdatedAt, long Reserved = 0,
+    ImmutableDictionary<Guid, ReservationView>? Held = null) : ILedgerState
 {
     public static readonly SkuState None = new(string.Empty, 0, 0, 0, DateTimeOffset.MinValue);
 
     public bool Exists => Version > 0;
 
-    public SkuSnapshot ToSnapshot(string sku) => new(sku, Name, OnHand, Sold, Version, UpdatedAt);
+    /// <summary>What a sale or a new reservation can take.</summary>
+    public long Available => OnHand - Reserved;
+
+    public ImmutableDictionary<Guid, ReservationView> HeldReservations => Held ?? ImmutableDictionary<Guid, ReservationView>.Empty;
+
+    public SkuSnapshot ToSnapshot(string sku) => new(sku, Name, OnHand, Sold, Version, UpdatedAt, Reserved);
 }
 
-/// <summary>Payload of every <c>inventory.*.v1</c> outbox event: what happened and the SKU's values after it.</summary>
-public sealed record InventoryChanged(string Sku, string Operation, long Quantity, long OnHand, long Sold, long Version, string? Reference);
+/// <summary>
+/// Payload of every <c>inventory.*.v1</c> outbox event: what happened and the SKU's values after it;
+/// <see cref="ReservationId"/> for the reservation events.
+/// </summary>
+public sealed record InventoryChanged(string Sku, string Operation, long Quantity, long OnHand, long Sold, long Version, string? Reference,
+    long Reserved = 0, Guid? ReservationId = null);

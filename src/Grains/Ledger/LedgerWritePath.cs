@@ -117,7 +117,7 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
 
     private async Task FlushAsync(List<PendingCommand<TCommand, TReply>> commands)
     {
-        var now = MicrosecondPrecision(time.GetUtcNow());
+        var now = PostgresTime.Microseconds(time.GetUtcNow());
         _replies.ForgetExpired(now);
         LedgerBatch<TState, TCommand, TReply> batch;
         try
@@ -216,10 +216,6 @@ public sealed partial class LedgerWritePath<TState, TCommand, TReply>(
             LedgerMetrics.KeyReused(store.TenantId, command!.GetType().Name);
         }
     }
-
-    // PostgreSQL keeps microseconds; times held in memory must equal what a reload reads back.
-    private static DateTimeOffset MicrosecondPrecision(DateTimeOffset time) =>
-        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMicrosecond), time.Offset);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the ledger state failed; the activation fails and the next call retries")]
     private static partial void LogLoadFailed(ILogger logger, Exception error);

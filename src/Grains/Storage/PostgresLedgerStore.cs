@@ -56,7 +56,20 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
             [.. commit.Effects.Select(AuditRow)],
             [.. commit.Effects.SelectMany(effect => effect.Events.Select(domainEvent => OutboxRow(effect, domainEvent)))],
             [.. commit.Records.Select(record => new IdempotencyRow(TenantId, _scope, record.Key, record.Fingerprint,
-                LedgerJson.Serialize(record.Reply), record.CreatedAt, record.ExpiresAt))]));
+                LedgerJson.Serialize(record.Reply), record.CreatedAt, record.ExpiresAt))],
+            rows.Tables.Children is null ? null : FinalChildRows(commit.Effects)));
+
+    /// <summary>Each child row the flush changed, once, with its values after the last effect that changed it.</summary>
+    private List<object?[]> FinalChildRows(IReadOnlyList<LedgerEffect<TState, TCommand>> effects)
+    {
+        var final = new Dictionary<object, object?[]>();
+        foreach (var row in effects.SelectMany(rows.ChildValues))
+        {
+            final[row[1]!] = row; // the child key, after tenant_id
+        }
+
+        return [.. final.Values];
+    }
 
     /// <summary>Reads the entity's state row, or returns the empty state (version 0) if there is none.</summary>
     protected abstract Task<TState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken);

@@ -3,19 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace FurnitureOps.Silo.Sagas;
 
 /// <summary>The sagas' sweeper and the retention of finished sagas (configuration section <c>Sagas</c>).</summary>
-public sealed class SagaOptions
+public sealed class SagaOptions : SweeperOptions
 {
-    /// <summary>Runs the sweeper on this silo. Every silo may; they coordinate in PostgreSQL (a lease per saga).</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>How often the sweeper looks for due sagas when it last found fewer than a batch.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Due sagas claimed per round, per kind.</summary>
-    [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 100;
-
     /// <summary>Claimed sagas resumed at once.</summary>
     [Range(1, 256)]
     public int ResumeConcurrency { get; set; } = 8;

@@ -18,8 +18,8 @@ public static class LedgerRows
         ScalarAsync(db, "SELECT count(DISTINCT xmin::text) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2", tenant, sku);
 
     /// <summary>
-    /// The ledger invariant: versions run 1..n without gaps, each row's before values equal the previous
-    /// row's after values, and the last row equals the state row.
+    /// The ledger invariant: versions run 1..n without gaps, each row's before values (on hand, sold,
+    /// reserved) equal the previous row's after values, and the last row equals the state row.
     /// </summary>
     public static async Task AssertChainIntactAsync(NpgsqlDataSource db, string tenant, string sku)
     {
@@ -28,12 +28,12 @@ public static class LedgerRows
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         await using var command = new NpgsqlCommand(
             """
-            SELECT version, on_hand_before, on_hand_after, sold_before, sold_after
+            SELECT version, on_hand_before, on_hand_after, sold_before, sold_after, reserved_before, reserved_after
             FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 ORDER BY version
             """, connection, snapshot);
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = sku });
-        long expectedVersion = 1, onHand = 0, sold = 0;
+        long expectedVersion = 1, onHand = 0, sold = 0, reserved = 0;
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -41,20 +41,22 @@ public static class LedgerRows
                 Assert.Equal(expectedVersion, reader.GetInt64(0));
                 Assert.Equal(onHand, reader.GetInt64(1));
                 Assert.Equal(sold, reader.GetInt64(3));
+                Assert.Equal(reserved, reader.GetInt64(5));
                 onHand = reader.GetInt64(2);
                 sold = reader.GetInt64(4);
+                reserved = reader.GetInt64(6);
                 expectedVersion++;
             }
         }
 
         Assert.True(expectedVersion > 1, $"SKU {sku} has no ledger rows.");
         await using var state = new NpgsqlCommand(
-            "SELECT version, on_hand, sold FROM inventory_items WHERE tenant_id = $1 AND sku = $2", connection, snapshot);
+            "SELECT version, on_hand, sold, reserved FROM inventory_items WHERE tenant_id = $1 AND sku = $2", connection, snapshot);
         state.Parameters.Add(new() { Value = tenant });
         state.Parameters.Add(new() { Value = sku });
         await using var row = await state.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync(), $"SKU {sku} has no state row.");
-        Assert.Equal((expectedVersion - 1, onHand, sold), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
+        Assert.Equal((expectedVersion - 1, onHand, sold, reserved), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3)));
     }
 
     public static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql, params object[] values)

@@ -8,7 +8,8 @@ namespace FurnitureOps.Grains.Ledger.Commit;
 /// new); the state row is written only if the database still holds it. <c>FinalState</c> holds the state
 /// row's own columns after the flush (<see cref="EntityTables.InsertColumns"/> after the version);
 /// <c>LedgerRows</c> one row per effect in <see cref="EntityTables.LedgerRowColumns"/> order (tenant, key and
-/// version first).
+/// version first). <c>ChildRows</c> are the final values of the child rows the flush changed
+/// (<see cref="EntityTables.Children"/>, one per child key), in <see cref="ChildTable.Columns"/> order.
 /// </summary>
 public sealed record EntityWrite(
     EntityTables Tables,
@@ -20,8 +21,11 @@ public sealed record EntityWrite(
     IReadOnlyList<object?[]> LedgerRows,
     IReadOnlyList<AuditRow> AuditRows,
     IReadOnlyList<OutboxRow> OutboxRows,
-    IReadOnlyList<IdempotencyRow> Records)
+    IReadOnlyList<IdempotencyRow> Records,
+    IReadOnlyList<object?[]>? ChildRows = null)
 {
+    public IReadOnlyList<object?[]> Children => ChildRows ?? [];
+
     /// <summary>Rows this write adds to a transaction (to bound how much one transaction carries).</summary>
-    public int RowCount => 1 + LedgerRows.Count + AuditRows.Count + OutboxRows.Count + Records.Count;
+    public int RowCount => 1 + LedgerRows.Count + AuditRows.Count + OutboxRows.Count + Records.Count + Children.Count;
 }

@@ -75,6 +75,7 @@ internal static class SharedTransaction
             var updates = new RowSet(tables.UpdateColumns);
             var inserts = new RowSet(tables.InsertColumns);
             var ledger = new RowSet(tables.LedgerRowColumns);
+            var children = tables.Children is { } childTable ? new RowSet(childTable.Columns) : null;
             foreach (var write in kind)
             {
                 if (write.CommittedVersion == 0)
@@ -90,6 +91,11 @@ internal static class SharedTransaction
                 {
                     ledger.Add(row);
                 }
+
+                foreach (var row in write.Children)
+                {
+                    (children ?? throw new InvalidOperationException($"A {tables.EntityType} write carries child rows, but the kind has none.")).Add(row);
+                }
             }
 
             AddIfAny(batch, returning, inserts, tables.InsertStateSql, new Returned(Confirms.State, tables));
@@ -98,6 +104,11 @@ internal static class SharedTransaction
             {
                 var sql = tables.InsertLedgerSql ?? throw new InvalidOperationException($"A {tables.EntityType} write carries ledger rows, but the kind has no ledger.");
                 AddIfAny(batch, returning, ledger, sql, new Returned(Confirms.Ledger, tables));
+            }
+
+            if (children is not null)
+            {
+                AddIfAny(batch, returning, children, tables.Children!.UpsertSql, new Returned(Confirms.Child, tables));
             }
         }
 
@@ -154,6 +165,7 @@ internal static class SharedTransaction
     {
         State,
         Ledger,
+        Child,
         Record,
     }
 
@@ -165,6 +177,7 @@ internal static class SharedTransaction
     {
         private readonly HashSet<(EntityTables, string, string)> _states = [];
         private readonly Dictionary<(EntityTables, string, string), int> _ledgerRows = [];
+        private readonly Dictionary<(EntityTables, string, string), int> _childRows = [];
         private readonly HashSet<(string, string, string)> _records = [];
 
         public void Add(Returned statement, NpgsqlDataReader row)
@@ -177,6 +190,10 @@ internal static class SharedTransaction
                 case Confirms.Ledger:
                     var entity = (statement.Tables!, row.GetString(0), row.GetString(1));
                     _ledgerRows[entity] = _ledgerRows.GetValueOrDefault(entity) + 1;
+                    break;
+                case Confirms.Child:
+                    var owner = (statement.Tables!, row.GetString(0), row.GetString(1));
+                    _childRows[owner] = _childRows.GetValueOrDefault(owner) + 1;
                     break;
                 case Confirms.Record:
                     _records.Add((row.GetString(0), row.GetString(1), row.GetString(2)));
@@ -198,6 +215,11 @@ internal static class SharedTransaction
             if (_ledgerRows.GetValueOrDefault(entity) != write.LedgerRows.Count)
             {
                 return CommitResult.Conflict($"{write.Tables.EntityType} {write.EntityId} already has ledger rows this activation did not write.");
+            }
+
+            if (_childRows.GetValueOrDefault(entity) != write.Children.Count)
+            {
+                return CommitResult.Conflict($"{write.Tables.EntityType} {write.EntityId} has child rows another writer changed first.");
             }
 
             var live = write.Records.Where(record => !_records.Contains((record.TenantId, record.Scope, record.Key)))

@@ -7,12 +7,13 @@ namespace FurnitureOps.Grains.Storage.Tables;
 /// (<c>tenant_id</c>, <see cref="KeyColumn"/>) with <c>version</c>, <c>created_at</c> and the entity's own
 /// columns (<c>updated_at</c> among them), and a ledger keyed (<c>tenant_id</c>, <see cref="KeyColumn"/>,
 /// <c>version</c>). The three set-based statements are built here once per kind. A kind without a ledger
-/// (a saga, whose row is its whole record) passes no ledger table, and its writes carry no ledger rows.
+/// (a saga, whose row is its whole record) passes no ledger table, and its writes carry no ledger rows. A
+/// kind may also own child rows (<see cref="ChildTable"/>) that its effects create and change.
 /// </summary>
 public sealed class EntityTables
 {
     public EntityTables(string entityType, string stateTable, string keyColumn, IReadOnlyList<TableColumn> stateColumns,
-        string? ledgerTable, IReadOnlyList<TableColumn> ledgerColumns)
+        string? ledgerTable, IReadOnlyList<TableColumn> ledgerColumns, ChildTable? children = null)
     {
         if (!stateColumns.Any(column => column.Name == "updated_at"))
         {
@@ -21,6 +22,7 @@ public sealed class EntityTables
 
         EntityType = entityType;
         KeyColumn = keyColumn;
+        Children = children;
         UpdateColumns = [Text("tenant_id"), Text(keyColumn), Bigint("expected_version"), Bigint("version"), .. stateColumns];
         InsertColumns = [Text("tenant_id"), Text(keyColumn), Bigint("version"), .. stateColumns];
         LedgerRowColumns = [Text("tenant_id"), Text(keyColumn), Bigint("version"), .. ledgerColumns];
@@ -75,4 +77,7 @@ public sealed class EntityTables
 
     /// <summary>Null for a kind without a ledger.</summary>
     public string? InsertLedgerSql { get; }
+
+    /// <summary>Rows an entity owns besides its state row (a SKU's reservations); null for most kinds.</summary>
+    public ChildTable? Children { get; }
 }

@@ -4,8 +4,8 @@ namespace FurnitureOps.Grains.Storage.Tables;
 
 /// <summary>
 /// One kind of ledger entity described as rows: which tables (<see cref="Tables"/>), and the column values of
-/// its state row, of the ledger row of one effect, and of its audit snapshot. Nothing else: the commit pipeline
-/// writes them.
+/// its state row, of the ledger row of one effect, of its audit snapshot and of the child rows an effect
+/// changes. Nothing else: the commit pipeline writes them.
 /// </summary>
 public interface IEntityRows<TState, TCommand>
 {
@@ -19,4 +19,10 @@ public interface IEntityRows<TState, TCommand>
 
     /// <summary>The snapshot written to audit <c>before</c>/<c>after</c>; null where the entity did not exist.</summary>
     object? AuditSnapshot(TState state);
+
+    /// <summary>
+    /// The child rows one effect creates or changes, with their values after it, in
+    /// <see cref="ChildTable.Columns"/> order (tenant, child key, owner first). None for a kind without children.
+    /// </summary>
+    IEnumerable<object?[]> ChildValues(LedgerEffect<TState, TCommand> effect) => [];
 }
