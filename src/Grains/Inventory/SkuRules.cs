@@ -70,8 +70,7 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
 
         var held = new ReservationView(reserve.ReservationId, sku, reserve.Quantity, ReservationStatus.Held, null, reserve.Reference,
             PostgresTime.Microseconds(reserve.ExpiresAt), context.Now, null);
-        return Accept(next with { Reserved = state.Reserved + reserve.Quantity, Held = state.HeldReservations.Add(held.ReservationId, held) },
-            Operations.Reserve, reserve.Quantity, reserve.Reference, held);
+        return Accept(next.Holding(held), Operations.Reserve, reserve.Quantity, reserve.Reference, held);
     }
 
     /// <summary>A client's commit or release of a held reservation; past its expiry time, its expiry instead.</summary>
@@ -85,16 +84,13 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
 
         if (context.Now >= held.ExpiresAt)
         {
-            var expired = Expire(state, next, id, context);
-            return expired is LedgerDecision<SkuState, SkuReply>.Accept accept
-                ? accept with { Reply = SkuReply.Rejected(SkuRejection.ReservationNotHeld, null, ReservationStatus.Expired) with { Reservation = Resolved(held, ReservationStatus.Expired, null, context) } }
-                : expired;
+            var expiry = Expire(next, held, context);
+            return expiry with { Reply = SkuReply.Rejected(SkuRejection.ReservationNotHeld, null, ReservationStatus.Expired) with { Reservation = expiry.Reply.Reservation } };
         }
 
-        var released = next with { Reserved = state.Reserved - held.Quantity, Held = state.HeldReservations.Remove(id) };
         if (!committing)
         {
-            return Accept(released, Operations.ReservationRelease, held.Quantity, id.ToString(), Resolved(held, ReservationStatus.Released, null, context));
+            return Accept(next.Releasing(held), Operations.ReservationRelease, held.Quantity, id.ToString(), Resolved(held, ReservationStatus.Released, null, context));
         }
 
         var sold = quantity ?? held.Quantity;
@@ -103,20 +99,16 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
             return Reject(SkuRejection.CommitExceedsReservation, held.Quantity);
         }
 
-        return Accept(released with { OnHand = state.OnHand - sold, Sold = state.Sold + sold },
+        return Accept(next.Releasing(held) with { OnHand = state.OnHand - sold, Sold = state.Sold + sold },
             Operations.ReservationCommit, sold, id.ToString(), Resolved(held, ReservationStatus.Committed, sold, context));
     }
 
-    private LedgerDecision<SkuState, SkuReply> Expire(SkuState state, SkuState next, Guid id, EffectContext context)
-    {
-        if (!state.HeldReservations.TryGetValue(id, out var held))
-        {
-            return Reject(SkuRejection.ReservationNotHeld, null);
-        }
+    private LedgerDecision<SkuState, SkuReply> Expire(SkuState state, SkuState next, Guid id, EffectContext context) =>
+        state.HeldReservations.TryGetValue(id, out var held) ? Expire(next, held, context) : Reject(SkuRejection.ReservationNotHeld, null);
 
-        return Accept(next with { Reserved = state.Reserved - held.Quantity, Held = state.HeldReservations.Remove(id) },
-            Operations.ReservationExpire, held.Quantity, id.ToString(), Resolved(held, ReservationStatus.Expired, null, context));
-    }
+    private LedgerDecision<SkuState, SkuReply>.Accept Expire(SkuState next, ReservationView held, EffectContext context) =>
+        Accept(next.Releasing(held), Operations.ReservationExpire, held.Quantity, held.ReservationId.ToString(),
+            Resolved(held, ReservationStatus.Expired, null, context));
 
     private static ReservationView Resolved(ReservationView held, string status, long? committed, EffectContext context) =>
         held with { Status = status, CommittedQuantity = committed, ResolvedAt = context.Now };
@@ -124,7 +116,7 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
     private static LedgerDecision<SkuState, SkuReply> Reject(string code, long? available) =>
         new LedgerDecision<SkuState, SkuReply>.Reject(SkuReply.Rejected(code, available));
 
-    private LedgerDecision<SkuState, SkuReply> Accept(SkuState next, Operation operation, long quantity, string? reference,
+    private LedgerDecision<SkuState, SkuReply>.Accept Accept(SkuState next, Operation operation, long quantity, string? reference,
         ReservationView? reservation = null) =>
         new LedgerDecision<SkuState, SkuReply>.Accept(
             next,

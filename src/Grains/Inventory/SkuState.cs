@@ -20,6 +20,14 @@ public sealed record SkuState(string Name, long OnHand, long Sold, long Version,
 
     public ImmutableDictionary<Guid, ReservationView> HeldReservations => Held ?? ImmutableDictionary<Guid, ReservationView>.Empty;
 
+    /// <summary>This state with <paramref name="reservation"/> held too: the one place that adds to <see cref="Reserved"/>.</summary>
+    public SkuState Holding(ReservationView reservation) =>
+        this with { Reserved = Reserved + reservation.Quantity, Held = HeldReservations.Add(reservation.ReservationId, reservation) };
+
+    /// <summary>This state without the held <paramref name="reservation"/>: the one place that takes from <see cref="Reserved"/>.</summary>
+    public SkuState Releasing(ReservationView reservation) =>
+        this with { Reserved = Reserved - reservation.Quantity, Held = HeldReservations.Remove(reservation.ReservationId) };
+
     public SkuSnapshot ToSnapshot(string sku) => new(sku, Name, OnHand, Sold, Version, UpdatedAt, Reserved);
 }
 

@@ -53,6 +53,11 @@ public sealed class SkuTables(string tenantId, string sku) : IEntityRows<SkuStat
     {
         var before = effect.Before.HeldReservations;
         var after = effect.After.HeldReservations;
+        if (ReferenceEquals(before, after))
+        {
+            yield break; // most effects (sales, receipts) leave the holds alone: no walk over them
+        }
+
         foreach (var (id, held) in after.Where(pair => !before.ContainsKey(pair.Key)))
         {
             yield return Row(held with { ReservationId = id });
