@@ -178,6 +178,39 @@ public sealed class ReservationTests(ApiFixture api) : ApiTestBase(api)
         Assert.Equal(before.Ledger + 1, (await CountRowsAsync()).Ledger); // only the reservation of 2
     }
 
+    [Fact]
+    public async Task EveryReservationEffectWritesItsLedgerAuditAndEventRowsAndTheDatabaseHoldsTheInvariants()
+    {
+        await CreateSkuAsync(onHand: 10);
+        var released = await ReserveAsync(2);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"{Reservations}/{released}/release", new { }, "release-1")).StatusCode);
+        var committed = await ReserveAsync(3);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"{Reservations}/{committed}/commit", new { }, "commit-1")).StatusCode);
+
+        var counts = await CountRowsAsync();
+        var events = new List<string>();
+        await using (var command = Fixture.Database.CreateCommand(
+            "SELECT event_type FROM outbox WHERE tenant_id = $1 AND aggregate_id = $2 ORDER BY aggregate_version"))
+        {
+            command.Parameters.Add(new() { Value = Tenant });
+            command.Parameters.Add(new() { Value = Sku });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                events.Add(reader.GetString(0));
+            }
+        }
+
+        var overReserved = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => LedgerRows.ExecuteAsync(Fixture.Database,
+            $"UPDATE inventory_items SET reserved = on_hand + 1 WHERE tenant_id = '{Tenant}' AND sku = '{Sku}'"));
+
+        Assert.Equal((5L, 5L, 5L), (counts.Ledger, counts.Audit, counts.Outbox));
+        Assert.Equal(["inventory.created.v1", "inventory.reserved.v1", "inventory.reservation_released.v1",
+            "inventory.reserved.v1", "inventory.reservation_committed.v1"], events);
+        Assert.Equal("23514", overReserved.SqlState); // check_violation
+        await LedgerRows.AssertChainIntactAsync(Fixture.Database, Tenant, Sku);
+    }
+
     private async Task<string> ReserveAsync(long quantity, int? expiresInSeconds = null)
     {
         var response = await Client.PostJsonAsync(Reservations, new { quantity, expiresInSeconds }, $"hold-{Guid.NewGuid():N}");
