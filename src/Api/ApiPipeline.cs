@@ -2,6 +2,7 @@ using FurnitureOps.Api.Audit;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Events;
 using FurnitureOps.Api.Health;
+using FurnitureOps.Api.Holds;
 using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Api.Loyalty;
@@ -44,6 +45,7 @@ public static class ApiPipeline
 
         app.MapInventoryApi();
         app.MapReservationsApi();
+        app.MapHoldsApi();
         app.MapAuditApi();
         app.MapLoyaltyApi();
         app.MapRatingSlipApi();

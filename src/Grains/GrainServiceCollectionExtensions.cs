@@ -1,4 +1,5 @@
 using FurnitureOps.Grains.Events;
+using FurnitureOps.Grains.Holds;
 using FurnitureOps.Grains.Ledger;
 using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
@@ -61,6 +62,10 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<PosOptions>()
             .BindConfiguration("Pos")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<StockHoldOptions>()
+            .BindConfiguration("Holds")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<EventBacklog>();

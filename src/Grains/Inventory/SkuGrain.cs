@@ -75,12 +75,9 @@ public sealed partial class SkuGrain(
             return 0;
         }
 
-        // Each expiry under a system key of its own that never expires: whichever sweeper, silo or retry sends
-        // it again, it replays and changes nothing.
         var requestId = $"reservation-expiry-{Guid.NewGuid():N}";
-        var outcomes = await Task.WhenAll(due.Select(held => _ledger.SubmitAsync(new ExpireReservation(held.ReservationId),
-            new CommandContext(SystemKeys.For("reservation", held.ReservationId.ToString(), "expire"), $"expire:{held.ReservationId}",
-                ExpiryActor, requestId))));
+        var outcomes = await Task.WhenAll(due.Select(held =>
+            _ledger.SubmitAsync(new ExpireReservation(held.ReservationId), ExpiryContext(held.ReservationId, requestId))));
         var expired = outcomes.Count(outcome => outcome is { Status: IdempotencyStatus.Fresh, Reply.Item: not null });
         if (expired > 0)
         {
@@ -89,6 +86,13 @@ public sealed partial class SkuGrain(
 
         return expired;
     }
+
+    /// <summary>
+    /// The expiry of a reservation, under a system key of its own that never expires: whichever sweeper, silo,
+    /// retry or stock hold sends it again, it replays and changes nothing.
+    /// </summary>
+    public static CommandContext ExpiryContext(Guid reservationId, string requestId) =>
+        new(SystemKeys.For("reservation", reservationId.ToString(), "expire"), $"expire:{reservationId}", ExpiryActor, requestId);
 
     private static Guid? ReservationOf(SkuCommand command) => command switch
     {

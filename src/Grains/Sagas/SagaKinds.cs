@@ -1,3 +1,5 @@
+using FurnitureOps.Grains.Holds;
+using FurnitureOps.Grains.Interfaces.Holds;
 using FurnitureOps.Grains.Interfaces.Pos;
 using FurnitureOps.Grains.Interfaces.RatingSlips;
 using FurnitureOps.Grains.Interfaces.Sagas;
@@ -16,5 +18,6 @@ public static class SagaKinds
     [
         new(PosEventGrain.Table, (grains, key) => grains.GetGrain<IPosEventGrain>(key)),
         new(RatingSlipGrain.Table, (grains, key) => grains.GetGrain<IRatingSlipGrain>(key)),
+        new(StockHoldGrain.Table, (grains, key) => grains.GetGrain<IStockHoldGrain>(key)),
     ];
 }

@@ -54,6 +54,7 @@ internal sealed class CrashCluster : IAsyncDisposable
             ["Loyalty__AccrualRetryPeriod"] = "00:00:01",
             ["Sagas__SweepInterval"] = "00:00:00.200",
             ["Reservations__SweepInterval"] = "00:00:00.200",
+            ["Holds__StepRetryPeriod"] = "00:00:01",
             ["Storage__CommandTimeout"] = "00:01:00", // the held transaction must outlive the test's barriers
         });
     }

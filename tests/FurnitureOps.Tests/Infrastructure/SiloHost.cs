@@ -25,6 +25,7 @@ public static class SiloHost
             ["Loyalty:AccrualRetryPeriod"] = "00:00:01",
             ["Pos:RetryPeriod"] = "00:00:01",
             ["Sagas:SweepInterval"] = "00:00:00.200",
+            ["Holds:StepRetryPeriod"] = "00:00:01",
             ["Pos:MaxRetryBackoff"] = "00:00:02",
 
             // Event delivery at test speed: short polls and backoffs, few attempts before a dead letter.
