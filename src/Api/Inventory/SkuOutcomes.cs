@@ -33,6 +33,7 @@ public static class SkuOutcomes
             "Not enough stock.", $"Only {rejection.Available} available (on hand less reserved).",
             new Dictionary<string, object?> { ["available"] = rejection.Available }),
         SkuRejection.ReservationNotFound => Problems.Create(StatusCodes.Status404NotFound, rejection.Code, "No such reservation of this SKU."),
+        SkuRejection.ReservationExists => Problems.Create(StatusCodes.Status409Conflict, rejection.Code, "The reservation already exists."),
         SkuRejection.ReservationNotHeld => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
             "The reservation is no longer held.", $"It was {rejection.ReservationStatus}.",
             new Dictionary<string, object?> { ["reservationStatus"] = rejection.ReservationStatus }),

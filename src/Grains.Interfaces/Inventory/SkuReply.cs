@@ -49,6 +49,8 @@ public sealed record SkuRejection(string Code, long? Available = null, string? R
     public const string InsufficientStock = "insufficient_stock";
     /// <summary>A reservation command for an id this SKU never held.</summary>
     public const string ReservationNotFound = "reservation_not_found";
+    /// <summary>A reservation under an id this SKU already holds, with a new idempotency key.</summary>
+    public const string ReservationExists = "reservation_exists";
     /// <summary>A commit or release of a reservation that is no longer held; <see cref="ReservationStatus"/> says what it became.</summary>
     public const string ReservationNotHeld = "reservation_not_held";
     /// <summary>A commit of more than the reservation holds; <see cref="Available"/> is the quantity held.</summary>

@@ -63,9 +63,11 @@ public sealed class SkuRules(string sku) : ILedgerRules<SkuState, SkuCommand, Sk
             return Reject(SkuRejection.InsufficientStock, state.Available);
         }
 
+        // Almost always the resend of the reservation under its first key, by a new activation that does not
+        // know the key yet: recording this answer conflicts with the stored one, and the resend replays that.
         if (state.HeldReservations.ContainsKey(reserve.ReservationId))
         {
-            throw new InvalidOperationException($"Reservation {reserve.ReservationId} is already held; a new reservation needs a new id.");
+            return Reject(SkuRejection.ReservationExists, null);
         }
 
         var held = new ReservationView(reserve.ReservationId, sku, reserve.Quantity, ReservationStatus.Held, null, reserve.Reference,

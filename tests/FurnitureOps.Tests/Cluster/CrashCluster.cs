@@ -102,12 +102,22 @@ internal sealed class CrashCluster : IAsyncDisposable
     public Task<long> ScalarAsync(string sql, params object[] values) => LedgerRows.ScalarAsync(Database, sql, values);
 
     /// <summary>Waits (bounded) until the saga's row is finished in <paramref name="status"/>.</summary>
-    public Task UntilFinishedAsync(string table, string keyColumn, string key, string status) => Poll.UntilAsync(
-        async () => await ScalarAsync($"SELECT count(*) FROM {table} WHERE {keyColumn} = $1 AND status = $2 AND next_attempt_at IS NULL", key, status) == 1,
-        $"the next silo finishes the saga of {table} row {key}", TimeSpan.FromMinutes(2), async () =>
+    public Task UntilFinishedAsync(string table, string keyColumn, string key, string status) => UntilAsync(
+        $"SELECT count(*) FROM {table} WHERE {keyColumn} = $1 AND status = $2 AND next_attempt_at IS NULL", [key, status],
+        $"SELECT status || ' ' || coalesce(next_attempt_at::text, '-') || ' ' || saga::text FROM {table} WHERE {keyColumn} = $1",
+        $"the next silo finishes the saga of {table} row {key}");
+
+    /// <summary>Waits (bounded) until the only row of the saga table <paramref name="table"/> is in <paramref name="status"/>.</summary>
+    public Task UntilStatusAsync(string table, string status) => UntilAsync(
+        $"SELECT count(*) FROM {table} WHERE status = $1", [status],
+        $"SELECT string_agg(status || ' ' || coalesce(next_attempt_at::text, '-') || ' ' || saga::text, '; ') FROM {table} WHERE $1 <> ''",
+        $"the next silo brings the {table} row to {status}");
+
+    private Task UntilAsync(string countSql, object[] values, string describeSql, string what) => Poll.UntilAsync(
+        async () => await ScalarAsync(countSql, values) == 1, what, TimeSpan.FromMinutes(2), async () =>
         {
-            await using var command = Database.CreateCommand($"SELECT status || ' ' || coalesce(next_attempt_at::text, '-') || ' ' || saga::text FROM {table} WHERE {keyColumn} = $1");
-            command.Parameters.Add(new() { Value = key });
+            await using var command = Database.CreateCommand(describeSql);
+            command.Parameters.Add(new() { Value = values[0] });
             return $"row: {await command.ExecuteScalarAsync()}; silo: {string.Join(" | ", _silo!.Process.LastLines(10))}";
         });
 
