@@ -69,19 +69,9 @@ public sealed partial class SkuGrain(
     public async Task<int> ExpireDueAsync()
     {
         var now = clock.Time.GetUtcNow();
-        var due = _ledger.State.HeldReservations.Values.Where(held => held.ExpiresAt <= now).ToList();
-        if (due.Count == 0)
-        {
-            return 0;
-        }
-
-        // Each expiry under a system key of its own that never expires: whichever sweeper, silo or retry sends
-        // it again, it replays and changes nothing.
-        var requestId = $"reservation-expiry-{Guid.NewGuid():N}";
-        var outcomes = await Task.WhenAll(due.Select(held => _ledger.SubmitAsync(new ExpireReservation(held.ReservationId),
-            new CommandContext(SystemKeys.For("reservation", held.ReservationId.ToString(), "expire"), $"expire:{held.ReservationId}",
-                ExpiryActor, requestId))));
-        var expired = outcomes.Count(outcome => outcome is { Status: IdempotencyStatus.Fresh, Reply.Item: not null });
+        var due = _ledger.State.HeldReservations.Values.Where(held => held.ExpiresAt <= now).Select(held => held.ReservationId).ToList();
+        var expired = await HoldExpiry.ExpireAsync(_ledger, "reservation", ExpiryActor, due, id => new ExpireReservation(id),
+            reply => reply.Item is not null);
         if (expired > 0)
         {
             LogExpired(logger, expired, _sku);
