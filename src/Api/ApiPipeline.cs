@@ -46,6 +46,7 @@ public static class ApiPipeline
         app.MapReservationsApi();
         app.MapAuditApi();
         app.MapLoyaltyApi();
+        app.MapPointsHoldsApi();
         app.MapRatingSlipApi();
         app.MapPosApi();
         app.MapEventsApi();
