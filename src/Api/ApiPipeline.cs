@@ -48,6 +48,7 @@ public static class ApiPipeline
         app.MapHoldsApi();
         app.MapAuditApi();
         app.MapLoyaltyApi();
+        app.MapPointsHoldsApi();
         app.MapRatingSlipApi();
         app.MapPosApi();
         app.MapEventsApi();

@@ -7,6 +7,7 @@ using FurnitureOps.Grains.Storage;
 using FurnitureOps.ServiceDefaults;
 using FurnitureOps.Silo.Events;
 using FurnitureOps.Silo.Inventory;
+using FurnitureOps.Silo.Loyalty;
 using FurnitureOps.Silo.Sagas;
 using FurnitureOps.Silo.Telemetry;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public static class SiloHostingExtensions
 {
     /// <summary>
     /// Makes this host an Orleans silo that joins the cluster through the PostgreSQL membership table, with the
-    /// grains' services, the sagas' sweeper, the idempotency janitor and event delivery (outbox relay, webhooks,
+    /// grains' services, the sagas' sweeper, the holds' expiry sweepers, the idempotency janitor and event delivery (outbox relay, webhooks,
     /// internal consumers). Orleans' providers share one pool of <c>Storage:Connections:Orleans</c> connections
     /// (one connection string for all of them).
     /// </summary>
@@ -37,6 +38,8 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<LegacySagaImport>();
         builder.Services.AddOptions<ReservationOptions>().BindConfiguration("Reservations").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<ReservationExpirySweeper>();
+        builder.Services.AddOptions<PointsHoldOptions>().BindConfiguration("PointsHolds").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<PointsHoldExpirySweeper>();
         builder.Services.AddEventDelivery();
         builder.AddFurnitureOpsLogging();
         builder.AddGracefulShutdown();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FurnitureOps.Silo;
 
-/// <summary>What every silo-level sweeper (sagas, reservation expiry) is configured with.</summary>
+/// <summary>What every silo-level sweeper (sagas, the expiry of reservations and points holds) is configured with.</summary>
 public abstract class SweeperOptions
 {
     /// <summary>Runs the sweeper on this silo. Every silo may: they coordinate in PostgreSQL, or need not.</summary>

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Grains.Interfaces.Holds;
 
 namespace FurnitureOps.Api.Holds;
 
-/// <summary>Limits of a multi-line hold.</summary>
-public static class HoldLimits
+/// <summary>Limits of a multi-line stock hold (its expiry: <see cref="HoldLimits"/>).</summary>
+public static class StockHoldLimits
 {
     public const int MaxLines = 100;
 }
@@ -17,8 +18,8 @@ public sealed record HoldLineRequest(
 
 /// <summary>Holds every line, or none, for a while: <c>expiresInSeconds</c> 1–86,400 (default 900). Each SKU at most once.</summary>
 public sealed record HoldRequest(
-    [Required, Length(1, HoldLimits.MaxLines)] IReadOnlyList<HoldLineRequest>? Lines,
-    [Range(1, ReservationLimits.MaxExpiresInSeconds)] int? ExpiresInSeconds,
+    [Required, Length(1, StockHoldLimits.MaxLines)] IReadOnlyList<HoldLineRequest>? Lines,
+    [Range(1, HoldLimits.MaxExpiresInSeconds)] int? ExpiresInSeconds,
     [StringLength(128)] string? Reference) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

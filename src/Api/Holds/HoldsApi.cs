@@ -36,9 +36,8 @@ public static class HoldsApi
             return problem!;
         }
 
-        var expiresAt = time.GetUtcNow().AddSeconds(request.ExpiresInSeconds ?? ReservationLimits.DefaultExpiresInSeconds);
         var command = new PlaceStockHold(request.Lines!.Select(line => new StockHoldLine(line.Sku!, line.Quantity!.Value)).ToList(),
-            expiresAt, request.Reference);
+            HoldLimits.ExpiresAt(time, request.ExpiresInSeconds), request.Reference);
         var holdId = StockHoldIds.For(http.User.Tenant(), context.IdempotencyKey);
         return ToHttp(http, await Hold(http, cluster, holdId).PlaceAsync(command, context), created: true);
     }

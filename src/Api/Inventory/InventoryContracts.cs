@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FurnitureOps.Api.Http;
 using FurnitureOps.Grains.Interfaces.Inventory;
 
 namespace FurnitureOps.Api.Inventory;
@@ -44,17 +45,10 @@ public sealed record InventoryItemResponse(string Sku, string Name, long OnHand,
         new(item.Sku, item.Name, item.OnHand, item.Sold, item.Version, item.UpdatedAt, item.Reserved, item.Available);
 }
 
-/// <summary>Limits of a reservation.</summary>
-public static class ReservationLimits
-{
-    public const int MaxExpiresInSeconds = 86_400;
-    public const int DefaultExpiresInSeconds = 900;
-}
-
 /// <summary>Holds stock for a while: <c>expiresInSeconds</c> 1–86,400 (default 900).</summary>
 public sealed record ReservationRequest(
     [Required, Range(1, InventoryLimits.MaxQuantity)] long? Quantity,
-    [Range(1, ReservationLimits.MaxExpiresInSeconds)] int? ExpiresInSeconds,
+    [Range(1, HoldLimits.MaxExpiresInSeconds)] int? ExpiresInSeconds,
     [StringLength(128)] string? Reference);
 
 /// <summary>Sells a held reservation: all of it, or <c>quantity</c> of it (the rest is released).</summary>

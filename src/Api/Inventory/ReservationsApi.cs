@@ -28,8 +28,7 @@ public static class ReservationsApi
         string sku, ReservationRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
         // A new id for a new reservation; a resend under the same key replays the first answer and its id.
-        var expiresAt = time.GetUtcNow().AddSeconds(request.ExpiresInSeconds ?? ReservationLimits.DefaultExpiresInSeconds);
-        var command = new ReserveStock(Guid.CreateVersion7(), request.Quantity!.Value, expiresAt, request.Reference);
+        var command = new ReserveStock(Guid.CreateVersion7(), request.Quantity!.Value, HoldLimits.ExpiresAt(time, request.ExpiresInSeconds), request.Reference);
         return SendAsync(http, cluster, sku, request, command, created: true);
     }
 

@@ -1,6 +1,5 @@
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Http;
-using FurnitureOps.Api.Idempotency;
 using FurnitureOps.Api.RateLimiting;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Loyalty;
@@ -89,21 +88,12 @@ public static class LoyaltyApi
     private static async Task<Results<Ok<LoyaltyEntryResult>, ProblemHttpResult>> SendAsync<TBody>(
         HttpContext http, IClusterClient cluster, string playerId, TBody body, LoyaltyCommand command)
     {
-        if (!TenantKey.IsValidIdentifier(playerId))
-        {
-            return InvalidPlayerId();
-        }
-
-        if (!CommandContexts.TryCreate(http, body, out var context, out var problem))
-        {
-            return problem!;
-        }
-
-        return LoyaltyOutcomes.ToHttp(http, await Player(http, cluster, playerId).ExecuteAsync(command, context));
+        var (outcome, problem) = await LoyaltyCommandSender.ExecuteAsync(http, cluster, playerId, body, command);
+        return problem ?? LoyaltyOutcomes.ToHttp(outcome!);
     }
 
     private static IPlayerLoyaltyGrain Player(HttpContext http, IClusterClient cluster, string playerId) =>
-        cluster.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(http.User.Tenant(), playerId));
+        LoyaltyCommandSender.Player(http, cluster, playerId);
 
-    private static ProblemHttpResult InvalidPlayerId() => Problems.Validation("playerId", "playerId must be 1-64 of [A-Za-z0-9._-].");
+    private static ProblemHttpResult InvalidPlayerId() => LoyaltyCommandSender.InvalidPlayerId();
 }

@@ -4,7 +4,8 @@ namespace FurnitureOps.Grains.Interfaces.Loyalty;
 
 /// <summary>
 /// One player's loyalty balance in one tenant (key from <see cref="TenantKey.Format"/>). Every change goes
-/// through the ledger write path, so the balance never goes negative and no update is lost.
+/// through the ledger write path, so the balance never goes negative, the points held never exceed it, and
+/// no update is lost.
 /// </summary>
 [Alias("fo.IPlayerLoyaltyGrain")]
 public interface IPlayerLoyaltyGrain : IGrainWithStringKey
@@ -23,4 +24,15 @@ public interface IPlayerLoyaltyGrain : IGrainWithStringKey
     /// <summary>Ledger rows with version greater than <paramref name="afterVersion"/>, oldest first.</summary>
     [Alias("GetLedgerAsync")]
     Task<IReadOnlyList<LoyaltyEntry>> GetLedgerAsync(long afterVersion, int limit);
+
+    /// <summary>One of this player's points holds, or null if it never held one with that id.</summary>
+    [Alias("GetHoldAsync")]
+    Task<PointsHoldView?> GetHoldAsync(Guid holdId);
+
+    /// <summary>
+    /// Expires every held points hold whose time is up by this grain's clock, each once (an effect under a
+    /// system key of its own), and answers how many it expired. The points holds' sweeper calls it.
+    /// </summary>
+    [Alias("ExpireDueHoldsAsync")]
+    Task<int> ExpireDueHoldsAsync();
 }

@@ -69,16 +69,9 @@ public sealed partial class SkuGrain(
     public async Task<int> ExpireDueAsync()
     {
         var now = clock.Time.GetUtcNow();
-        var due = _ledger.State.HeldReservations.Values.Where(held => held.ExpiresAt <= now).ToList();
-        if (due.Count == 0)
-        {
-            return 0;
-        }
-
-        var requestId = $"reservation-expiry-{Guid.NewGuid():N}";
-        var outcomes = await Task.WhenAll(due.Select(held =>
-            _ledger.SubmitAsync(new ExpireReservation(held.ReservationId), ExpiryContext(held.ReservationId, requestId))));
-        var expired = outcomes.Count(outcome => outcome is { Status: IdempotencyStatus.Fresh, Reply.Item: not null });
+        var due = _ledger.State.HeldReservations.Values.Where(held => held.ExpiresAt <= now).Select(held => held.ReservationId).ToList();
+        var expired = await HoldExpiry.ExpireAsync(_ledger, "reservation", ExpiryActor, due, id => new ExpireReservation(id),
+            reply => reply.Item is not null);
         if (expired > 0)
         {
             LogExpired(logger, expired, _sku);
@@ -92,7 +85,7 @@ public sealed partial class SkuGrain(
     /// retry or stock hold sends it again, it replays and changes nothing.
     /// </summary>
     public static CommandContext ExpiryContext(Guid reservationId, string requestId) =>
-        new(SystemKeys.For("reservation", reservationId.ToString(), "expire"), $"expire:{reservationId}", ExpiryActor, requestId);
+        HoldExpiry.Context("reservation", reservationId, ExpiryActor, requestId);
 
     private static Guid? ReservationOf(SkuCommand command) => command switch
     {

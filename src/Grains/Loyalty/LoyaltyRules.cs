@@ -8,16 +8,24 @@ using FurnitureOps.Grains.Ledger;
 namespace FurnitureOps.Grains.Loyalty;
 
 /// <summary>
-/// The loyalty rules: the balance never goes negative, lifetime points only grow, and a business key
-/// (accrual source, same-day manual reward) produces at most one entry.
+/// The loyalty rules: the balance never goes negative, lifetime points only grow, a business key (accrual
+/// source, same-day manual reward) produces at most one entry, and a redemption or reversal takes only what is
+/// available (the balance less the points held). Points holds are decided by <see cref="PointsHoldRules"/>.
 /// </summary>
 /// <param name="playerId">The player whose balance this is.</param>
 /// <param name="tiers">The tier ladder.</param>
 /// <param name="businessDay">The time zone whose calendar day buckets manual rewards.</param>
 public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo businessDay) : ILedgerRules<PlayerState, LoyaltyCommand, LoyaltyReply>
 {
+    private readonly PointsHoldRules _holds = new(playerId, tiers);
+
     public LedgerDecision<PlayerState, LoyaltyReply> Decide(PlayerState state, LoyaltyCommand command, EffectContext context)
     {
+        if (PointsHoldRules.Decides(command))
+        {
+            return _holds.Decide(state, command, context);
+        }
+
         var line = Describe(playerId, command, context.Command, context.Now, businessDay);
         if (line.BusinessKey is { } businessKey && state.ByBusinessKey.TryGetValue(businessKey, out var earlier))
         {
@@ -33,9 +41,9 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
                 new LoyaltyReply(earlier, state.ToSnapshot(playerId, tiers), Deduplicated: true, Rejection: null));
         }
 
-        if (command is RedeemPoints redeem && redeem.Points > state.Balance)
+        if (command is RedeemPoints redeem && redeem.Points > state.Available)
         {
-            var shortfall = new LoyaltyReply(null, null, false, new LoyaltyRejection(LoyaltyRejection.InsufficientPoints, state.Balance));
+            var shortfall = LoyaltyReply.Rejected(LoyaltyRejection.InsufficientPoints, state.Available);
             return state.Exists
                 ? new LedgerDecision<PlayerState, LoyaltyReply>.Reject(shortfall)
                 : new LedgerDecision<PlayerState, LoyaltyReply>.Refuse(shortfall);
@@ -43,12 +51,13 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
 
         if (command is ReversePoints)
         {
-            // Only what is left can be taken back: the entry records the points really reversed.
-            line = line with { Points = Math.Min(line.Points, state.Balance) };
+            // Only what is left and not held can be taken back (a hold's points are promised to its commit): the
+            // entry records the points really reversed.
+            line = line with { Points = Math.Min(line.Points, state.Available) };
             if (line.Points == 0)
             {
                 var nothing = new LoyaltyReply(null, state.Exists ? state.ToSnapshot(playerId, tiers) : null, false,
-                    new LoyaltyRejection(LoyaltyRejection.NothingToReverse, state.Balance));
+                    new LoyaltyRejection(LoyaltyRejection.NothingToReverse, state.Available));
                 return state.Exists
                     ? new LedgerDecision<PlayerState, LoyaltyReply>.Reject(nothing)
                     : new LedgerDecision<PlayerState, LoyaltyReply>.Refuse(nothing);
@@ -61,14 +70,18 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
         var lifetime = state.LifetimePoints + earned;
         var tier = tiers.TierFor(lifetime);
         var entry = new LoyaltyEntry(context.NextVersion, line.Operation, line.Points, state.Balance, balance, state.Tier, tier,
-            lifetime, line.Reason, line.SourceReference, context.Command.Actor, context.Command.RequestId, context.Now);
-        var next = new PlayerState(balance, lifetime, tier, context.NextVersion, context.Now,
-            line.BusinessKey is null ? state.ByBusinessKey : state.ByBusinessKey.Add(line.BusinessKey, entry));
+            lifetime, line.Reason, line.SourceReference, context.Command.Actor, context.Command.RequestId, context.Now,
+            state.Held, state.Held);
+        var next = state with
+        {
+            Balance = balance, LifetimePoints = lifetime, Tier = tier, Version = context.NextVersion, UpdatedAt = context.Now,
+            ByBusinessKey = line.BusinessKey is null ? state.ByBusinessKey : state.ByBusinessKey.Add(line.BusinessKey, entry),
+        };
 
         List<DomainEvent> events =
         [
             new($"loyalty.{line.Operation switch { Operations.Accrue => "accrued", Operations.Reward => "rewarded", Operations.Reverse => "reversed", _ => "redeemed" }}.v1",
-                new LoyaltyChanged(playerId, line.Operation, line.Points, balance, lifetime, tier, next.Version, line.SourceReference)),
+                new LoyaltyChanged(playerId, line.Operation, line.Points, balance, lifetime, tier, next.Version, line.SourceReference, next.Held)),
         ];
         if (tier != state.Tier)
         {
@@ -76,7 +89,7 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
         }
 
         return new LedgerDecision<PlayerState, LoyaltyReply>.Accept(
-            next, new LoyaltyReply(entry, next.ToSnapshot(playerId, tiers), false, null), $"loyalty.{line.Operation}", events);
+            next, new LoyaltyReply(entry, next.ToSnapshot(playerId, tiers), false, null), Operations.Action(line.Operation), events);
     }
 
     /// <summary>
@@ -113,5 +126,15 @@ public sealed class LoyaltyRules(string playerId, TierLadder tiers, TimeZoneInfo
         public const string Reward = "reward";
         public const string Redeem = "redeem";
         public const string Reverse = "reverse";
+        public const string Hold = "hold";
+        public const string HoldCommit = "hold_commit";
+        public const string HoldRelease = "hold_release";
+        public const string HoldExpire = "hold_expire";
+
+        /// <summary>The audit action of an operation's effects, e.g. <c>loyalty.redeem</c>.</summary>
+        public static string Action(string operation) => $"loyalty.{operation}";
+
+        /// <summary>The operation an effect's audit action names.</summary>
+        public static string OfAction(string action) => action["loyalty.".Length..];
     }
 }

@@ -4,7 +4,8 @@ namespace FurnitureOps.Tests.Api;
 
 /// <summary>
 /// Conservation over the whole database, whatever other tests have written: per tenant, the sum of balances
-/// equals everything accrued and rewarded minus everything redeemed or reversed, and no player row disagrees with its ledger.
+/// equals everything accrued and rewarded minus everything redeemed (directly or by committing a points hold) or
+/// reversed; holding, releasing and expiring points move no balance; and no player row disagrees with its ledger.
 /// </summary>
 [Collection(ApiDefinition.Name)]
 public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
@@ -26,7 +27,7 @@ public sealed class LoyaltyConservationTests(ApiFixture api) : ApiTestBase(api)
                      SELECT tenant_id,
                             sum(points) FILTER (WHERE operation = 'accrue') AS accrued,
                             sum(points) FILTER (WHERE operation = 'reward') AS rewarded,
-                            sum(points) FILTER (WHERE operation IN ('redeem', 'reverse')) AS spent
+                            sum(points) FILTER (WHERE operation IN ('redeem', 'reverse', 'hold_commit')) AS spent
                      FROM loyalty_ledger GROUP BY tenant_id)
             SELECT b.tenant_id, b.total, coalesce(f.accrued, 0), coalesce(f.rewarded, 0), coalesce(f.spent, 0)
             FROM balances b LEFT JOIN flows f USING (tenant_id)

@@ -53,8 +53,8 @@ public static class ClusterInvariants
         Assert.Equal(0, await LedgerRows.ScalarAsync(db,
             """
             SELECT count(*) FROM loyalty_players p
-            WHERE p.tenant_id = $1 AND (p.balance < 0 OR p.balance <> (SELECT coalesce(sum(CASE WHEN operation IN ('redeem', 'reverse')
-                  THEN -points ELSE points END), 0) FROM loyalty_ledger l WHERE l.tenant_id = p.tenant_id AND l.player_id = p.player_id))
+            WHERE p.tenant_id = $1 AND (p.balance < 0 OR p.balance <> (SELECT coalesce(sum(CASE WHEN operation IN ('redeem', 'reverse', 'hold_commit')
+                  THEN -points WHEN operation IN ('hold', 'hold_release', 'hold_expire') THEN 0 ELSE points END), 0) FROM loyalty_ledger l WHERE l.tenant_id = p.tenant_id AND l.player_id = p.player_id))
             """, tenant));
     }
 

@@ -1,4 +1,3 @@
-using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Ledger;
 using FurnitureOps.Grains.Interfaces.Loyalty;
 using FurnitureOps.Tests.Infrastructure;
@@ -6,19 +5,8 @@ using FurnitureOps.Tests.Infrastructure;
 namespace FurnitureOps.Tests.Grains;
 
 [Collection(GrainClusterDefinition.Name)]
-public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
+public sealed class LoyaltyGrainTests(GrainClusterFixture cluster) : PlayerGrainTestBase(cluster)
 {
-    private readonly string _tenant = $"t-{Guid.NewGuid():N}";
-    private readonly string _playerId = $"P-{Guid.NewGuid():N}";
-
-    private IPlayerLoyaltyGrain Player => cluster.Client.GetGrain<IPlayerLoyaltyGrain>(TenantKey.Format(_tenant, _playerId));
-
-    private Task<CommandOutcome<LoyaltyReply>> SendAsync(LoyaltyCommand command, string? key = null, string staff = "staff-1")
-    {
-        key ??= Guid.NewGuid().ToString("N");
-        return Player.ExecuteAsync(command, new CommandContext(key, command.ToString(), staff, $"req-{key}"));
-    }
-
     [Fact]
     public async Task AccrualsRaiseBalanceLifetimeAndTier()
     {
@@ -30,8 +18,8 @@ public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
         Assert.Equal((1200L, 1200L, "silver"), (state.Balance, state.LifetimePoints, state.Tier));
         Assert.Equal(0.05, state.TierProgress, precision: 6);
         Assert.Equal(("bronze", "silver", 1200L), (second.Reply.Entry!.TierBefore, second.Reply.Entry.TierAfter, second.Reply.Entry.LifetimeAfter));
-        Assert.Equal(1, await LedgerRows.ScalarAsync(cluster.Database,
-            "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND aggregate_id = $2 AND event_type = 'loyalty.tier_changed.v1'", _tenant, _playerId));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Cluster.Database,
+            "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND aggregate_id = $2 AND event_type = 'loyalty.tier_changed.v1'", Tenant, PlayerId));
     }
 
     [Fact]
@@ -59,15 +47,15 @@ public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
         Assert.Equal(first.Reply!.Entry, again.Reply.Entry);
         Assert.Equal(IdempotencyStatus.Replayed, replay.Status);
         Assert.Equal(50, (await Player.GetAsync())!.Balance);
-        Assert.Equal(1, await LedgerRows.ScalarAsync(cluster.Database,
-            "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2", _tenant, _playerId));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Cluster.Database,
+            "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2", Tenant, PlayerId));
     }
 
     [Fact]
     public async Task SameSourceIsRememberedAcrossActivations()
     {
         await SendAsync(new AccruePoints(50, "rating_slip", "slip-9"));
-        await ClusterTestActions.DeactivateAsync(cluster.Client, Player);
+        await ClusterTestActions.DeactivateAsync(Cluster.Client, Player);
 
         var again = await SendAsync(new AccruePoints(50, "rating_slip", "slip-9"));
 
@@ -82,7 +70,7 @@ public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
         var sameDay = await SendAsync(new AwardPoints(100, "birthday"));
         var otherStaff = await SendAsync(new AwardPoints(100, "birthday"), staff: "staff-2");
 
-        cluster.GrainTime.Advance(TimeSpan.FromDays(1));
+        Cluster.GrainTime.Advance(TimeSpan.FromDays(1));
         var nextDay = await SendAsync(new AwardPoints(100, "birthday"));
 
         Assert.False(first.Reply!.Deduplicated);
@@ -116,13 +104,13 @@ public sealed class LoyaltyGrainTests(GrainClusterFixture cluster)
         var outcomes = await Task.WhenAll(commands.Select(command => SendAsync(command)));
 
         var state = (await Player.GetAsync())!;
-        var ledgerSum = await LedgerRows.ScalarAsync(cluster.Database,
+        var ledgerSum = await LedgerRows.ScalarAsync(Cluster.Database,
             "SELECT coalesce(sum(CASE WHEN operation = 'redeem' THEN -points ELSE points END), 0) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2",
-            _tenant, _playerId);
+            Tenant, PlayerId);
         Assert.Equal(ledgerSum, state.Balance);
         Assert.True(state.Balance >= 0);
         Assert.Equal(1 + outcomes.Count(o => o.Reply!.Entry is not null), state.Version);
-        Assert.Equal(0, await LedgerRows.ScalarAsync(cluster.Database,
-            "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND balance_after < 0", _tenant, _playerId));
+        Assert.Equal(0, await LedgerRows.ScalarAsync(Cluster.Database,
+            "SELECT count(*) FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND balance_after < 0", Tenant, PlayerId));
     }
 }

@@ -9,7 +9,7 @@ using Orleans.TestingHost;
 namespace FurnitureOps.Tests.Infrastructure;
 
 /// <summary>
-/// One in-process Orleans silo running the real grains against the test database. Ledger time is a
+/// One in-process Orleans silo running the real grains against a test database of its own. Ledger time is a
 /// <see cref="FakeTimeProvider"/> so idempotency expiry can be tested without waiting a day.
 /// </summary>
 public class GrainClusterFixture : IAsyncLifetime
@@ -41,7 +41,9 @@ public class GrainClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connections = await TestDatabase.ConnectionsAsync();
+        // A database of its own: on the shared one, the API tests' silo sweeps on real time, a year ahead of this
+        // cluster's clock, and would expire this cluster's reservations and holds and resume its sagas.
+        var connections = await TestDatabase.CreateAsync(durable: false);
         Database = NpgsqlDataSource.Create(connections.Admin);
 
         var builder = new InProcessTestClusterBuilder(1);
