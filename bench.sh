@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks FurnitureOps against a row-lock baseline and pgbench on one throwaway PostgreSQL (production
-# durability). Usage: ./bench.sh [seed-load|hot-sku|spread|replay|loyalty-mixed …] [--scale X]
+# durability). Usage: ./bench.sh [seed-load|hot-sku|spread|replay|loyalty-mixed|checkout …] [--scale X]
 # [--pgbench-seconds N] [--out DIR]. Prints a table; writes bench/results/bench-<time>.json. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -18,7 +18,7 @@ namespace FurnitureOps.Bench;
 public static class Program
 {
     private static readonly Scenario[] All =
-        [new SeedLoadScenario(), new PosSeedScenario(), new HotSkuScenario(), new SpreadScenario(), new ReplayScenario(), new LoyaltyMixedScenario()];
+        [new SeedLoadScenario(), new PosSeedScenario(), new HotSkuScenario(), new SpreadScenario(), new ReplayScenario(), new LoyaltyMixedScenario(), new CheckoutScenario()];
 
     // many-keys runs on the grains alone and measures other things, so it is not a Scenario; it is selected like one.
     private static readonly string[] Names = [.. All.Select(s => s.Name), ManyKeysScenario.Name];

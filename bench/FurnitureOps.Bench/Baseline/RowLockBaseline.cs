@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FurnitureOps.Api.Inventory;
 using Npgsql;
 
 namespace FurnitureOps.Bench.Baseline;
@@ -9,7 +10,8 @@ namespace FurnitureOps.Bench.Baseline;
 /// <summary>
 /// The seeds' design without actors, served over HTTP on the same routes as FurnitureOps: each request is one
 /// PostgreSQL function call in its own transaction (<c>baseline.sql</c>). Tenant from <c>X-Tenant</c>; no
-/// authentication, rate limiting or outbox, so it is the least an HTTP endpoint doing this can cost.
+/// authentication or rate limiting, and an outbox row only where FurnitureOps' effect is a reservation's, so it
+/// is the least an HTTP endpoint doing this can cost.
 /// </summary>
 public sealed class RowLockBaseline : IAsyncDisposable
 {
@@ -69,6 +71,17 @@ public sealed class RowLockBaseline : IAsyncDisposable
                 CallAsync(http, database, "SELECT loyalty($1, $2, $3, $4, $5, $6)", body => [playerId, operation, Positive(body, "points")]));
         }
 
+        app.MapPost("/v1/inventory/{sku}/reservations", (HttpContext http, string sku) =>
+            CallAsync(http, database, "SELECT reserve($1, $2, $3, $4, $5, $6, $7)",
+                body => [sku, Positive(body, "quantity"), ExpiresInSeconds(body), (object?)body["reference"]?.GetValue<string>() ?? DBNull.Value]));
+        foreach (var (route, outcome) in new[] { ("commit", "committed"), ("release", "released") })
+        {
+            // The whole hold: the bench commits no part of one, so the baseline has no partial commits.
+            app.MapPost($"/v1/inventory/{{sku}}/reservations/{{reservationId}}/{route}", (HttpContext http, string sku, string reservationId) =>
+                CallAsync(http, database, "SELECT resolve_reservation($1, $2, $3, $4, $5, $6)",
+                    body => body.ContainsKey("quantity") ? throw new FormatException() : [sku, Guid.ParseExact(reservationId, "D"), outcome]));
+        }
+
         await app.StartAsync();
         return new RowLockBaseline(app, database);
     }
@@ -116,9 +129,16 @@ public sealed class RowLockBaseline : IAsyncDisposable
         }
 
         var answer = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!.AsObject();
-        var status = (int)answer["status"]!;
-        answer.Remove("status");
+        var status = (int)answer["httpStatus"]!;
+        answer.Remove("httpStatus");
         return Results.Json(answer, statusCode: status);
+    }
+
+    // As FurnitureOps takes it: 1 s to a day, 15 minutes if not given.
+    private static int ExpiresInSeconds(JsonObject body)
+    {
+        var seconds = body["expiresInSeconds"]?.GetValue<int>() ?? ReservationLimits.DefaultExpiresInSeconds;
+        return seconds is >= 1 and <= ReservationLimits.MaxExpiresInSeconds ? seconds : throw new FormatException();
     }
 
     private static long Positive(JsonObject body, string name)

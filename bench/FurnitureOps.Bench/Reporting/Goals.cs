@@ -74,6 +74,7 @@ public static class Goals
         VersusPgBench(Row("spread", Grains), 1, sixteenClients: true); // the older issue's and issue 13's alike
         VersusBaseline("spread", 1.5); // issue 13
         VersusBaseline("loyalty-mixed", 1.5); // issue 13
+        VersusBaseline("checkout", 1.5); // issue 16: checkouts per second, each a reserve and its commit or release
 
         foreach (var target in new[] { Http, Grains })
         {

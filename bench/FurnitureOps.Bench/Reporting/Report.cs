@@ -34,6 +34,7 @@ public static class Report
                 $"{Goals.PerEffect(row.StatementsPerEffect),9}{Connections(row),8}{Cpu(row.CpuPerRequest),32}");
         }
 
+        text.AppendLine("checkout: a request is one checkout (a reserve, then its commit or release), so its req/s, latencies and cpu are per checkout");
         text.AppendLine("conns: most PostgreSQL connections held at once during the run (FurnitureOps: silo+API; baseline: its pool)");
         text.AppendLine("cpu: CPU time per request in the silo process, the API process, PostgreSQL, and the bench process (load generator; the baseline's server; the grains target's Orleans client)");
 

@@ -11,7 +11,7 @@ public sealed class LoyaltyMixedScenario() : Scenario("loyalty-mixed", "64 clien
 {
     private const int Players = 100;
 
-    protected override bool Loyalty => true;
+    protected override EffectKind Counts => EffectKind.Loyalty;
 
     protected override Task<IReadOnlyList<BenchRequest>> PrepareAsync(Target target, string tenant, int count) =>
         Task.FromResult<IReadOnlyList<BenchRequest>>(Enumerable.Range(0, count).Select(i =>

@@ -164,14 +164,14 @@ public static class ManyKeysScenario
         for (var i = -UnmeasuredSales; i < Sales && !cancellationToken.IsCancellationRequested; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            var status = await grains.SendAsync(new BenchRequest(Operation.Sell, Sku, 1, $"many-keys-sale-{i}"), tenant, client: 0, cancellationToken);
+            var answer = await grains.SendAsync(new BenchRequest(Operation.Sell, Sku, 1, $"many-keys-sale-{i}"), tenant, client: 0, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (i < 0)
             {
                 continue;
             }
 
-            if (status == 200)
+            if (answer.Status == 200)
             {
                 milliseconds.Add(elapsed);
             }

@@ -24,8 +24,8 @@ public abstract class Scenario(string name, string description, int clients, int
     /// <summary>Whether this scenario is measured on <paramref name="target"/> (by default on every target).</summary>
     public virtual bool RunsOn(Target target) => true;
 
-    /// <summary>Whether the effects land in the loyalty ledger rather than the stock ledger.</summary>
-    protected virtual bool Loyalty => false;
+    /// <summary>Which ledger rows are this scenario's effects (by default sales).</summary>
+    protected virtual EffectKind Counts => EffectKind.Sales;
 
     /// <summary>
     /// Runs the scenario once against <paramref name="target"/>, counting its connections with <paramref name="connections"/>
@@ -54,7 +54,7 @@ public abstract class Scenario(string name, string description, int clients, int
         var flushes = flushesBefore is null ? null : await FlushesSinceAsync(target, flushesBefore, statements);
 
         var rateLimitCalls = await target.RateLimitGrainCallsAsync() - rateLimitCallsBefore; // read after the flushes' wait for /metrics
-        var effects = await target.CountEffectsAsync(tenant, Loyalty);
+        var effects = await target.CountEffectsAsync(tenant, Counts);
         return new ScenarioRow(Name, target.Name, Clients, load, ExpectedEffects(load, requests), effects, flushes, statements, peaks, cpuSpent, rateLimitCalls);
     }
 

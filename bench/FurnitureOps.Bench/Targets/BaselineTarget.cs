@@ -12,20 +12,12 @@ public sealed class BaselineTarget(RowLockBaseline baseline, Statements statemen
     public override Task CreateSkusAsync(string tenant, IReadOnlyList<string> skus, long onHand) =>
         baseline.CreateSkusAsync(tenant, skus, onHand);
 
-    public override async Task<Effects> CountEffectsAsync(string tenant, bool loyalty)
-    {
-        var table = loyalty ? "points_ledger" : "stock_ledger";
-        await using var command = baseline.Database.CreateCommand(
-            $"SELECT count(*), count(DISTINCT idempotency_key) FROM {table} WHERE tenant_id = $1");
-        command.Parameters.Add(new() { Value = tenant });
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new Effects(reader.GetInt64(0), reader.GetInt64(1));
-    }
+    public override Task<Effects> CountEffectsAsync(string tenant, EffectKind kind) =>
+        CountEffectsAsync(baseline.Database, tenant, kind, stockLedger: "stock_ledger", loyaltyLedger: "points_ledger");
 
     public override string? ConnectionHolder(string applicationName) =>
         applicationName == RowLockBaseline.ApplicationName ? RowLockBaseline.ApplicationName : null;
 
     // Every request is one function call; nothing else runs in this database.
-    public override Task<long> WritePathStatementsAsync() => statements.CountAsync(RowLockBaseline.DefaultDatabase, "sell|loyalty");
+    public override Task<long> WritePathStatementsAsync() => statements.CountAsync(RowLockBaseline.DefaultDatabase, "sell|loyalty|reserve|reservation");
 }

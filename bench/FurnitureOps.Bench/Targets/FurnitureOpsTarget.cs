@@ -34,7 +34,7 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
             }
         });
 
-    public override Task<Effects> CountEffectsAsync(string tenant, bool loyalty) => CountEffectsAsync(database, tenant, loyalty);
+    public override Task<Effects> CountEffectsAsync(string tenant, EffectKind kind) => CountEffectsAsync(database, tenant, kind);
 
     public override Task<long> WritePathStatementsAsync() => WritePathStatementsAsync(statements, databaseName);
 
@@ -44,20 +44,15 @@ public sealed class FurnitureOpsTarget(FurnitureOpsService service, NpgsqlDataSo
 
     public override string? ConnectionHolder(string applicationName) => FurnitureOpsService.ConnectionHolder(applicationName);
 
-    /// <summary>Sale or loyalty rows of the tenant in FurnitureOps' ledgers.</summary>
-    public static async Task<Effects> CountEffectsAsync(NpgsqlDataSource database, string tenant, bool loyalty)
-    {
-        var sql = loyalty
-            ? "SELECT count(*), count(DISTINCT idempotency_key) FROM loyalty_ledger WHERE tenant_id = $1"
-            : "SELECT count(*), count(DISTINCT idempotency_key) FROM inventory_ledger WHERE tenant_id = $1 AND operation = 'sell'";
-        await using var command = database.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = tenant });
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new Effects(reader.GetInt64(0), reader.GetInt64(1));
-    }
+    /// <summary>The tenant's rows of <paramref name="kind"/> in FurnitureOps' ledgers.</summary>
+    public static Task<Effects> CountEffectsAsync(NpgsqlDataSource database, string tenant, EffectKind kind) =>
+        CountEffectsAsync(database, tenant, kind, stockLedger: "inventory_ledger", loyaltyLedger: "loyalty_ledger");
 
-    /// <summary>Statements on the write path's tables; the background workers (relay, deliveries, membership) touch others.</summary>
+    /// <summary>
+    /// Statements on the write path's tables; the background workers (relay, deliveries, membership) touch
+    /// others. Of <c>inventory_reservations</c> only the writes count: the expiry sweeper polls it every second
+    /// whatever the load, as the relay polls the outbox.
+    /// </summary>
     public static Task<long> WritePathStatementsAsync(Statements statements, string databaseName) =>
-        statements.CountAsync(databaseName, @"inventory_items|inventory_ledger|loyalty_players|loyalty_ledger|idempotency");
+        statements.CountAsync(databaseName, @"inventory_items|inventory_ledger|insert into inventory_reservations|loyalty_players|loyalty_ledger|idempotency");
 }

@@ -1,3 +1,4 @@
+using FurnitureOps.Api.Inventory;
 using FurnitureOps.Bench.Load;
 using FurnitureOps.Grains.Interfaces;
 using FurnitureOps.Grains.Interfaces.Inventory;
@@ -56,7 +57,7 @@ public sealed class GrainTarget : Target
         return new GrainTarget(host, service, database, databaseName, statements);
     }
 
-    public override async Task<int> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken)
+    public override async Task<BenchAnswer> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken)
     {
         // The API fingerprints the request body; any value fixed per request does here.
         var context = new CommandContext(request.IdempotencyKey, request.Body, $"bench-client-{client}", Guid.NewGuid().ToString("N"));
@@ -65,22 +66,32 @@ public sealed class GrainTarget : Target
         {
             return request.Operation switch
             {
-                Operation.Sell => Status(await _cluster.GetGrain<ISkuGrain>(key)
-                    .ExecuteAsync(new SellStock(request.Amount, request.IdempotencyKey), context), reply => reply.Rejection is not null),
                 Operation.PosSale => throw new NotSupportedException("POS events are measured over HTTP only (Scenario.RunsOn)."),
-                _ => Status(await _cluster.GetGrain<IPlayerLoyaltyGrain>(key).ExecuteAsync(request.Operation switch
+                Operation.Accrue or Operation.Reward or Operation.Redeem => Answer(await _cluster.GetGrain<IPlayerLoyaltyGrain>(key).ExecuteAsync(request.Operation switch
                 {
                     Operation.Accrue => new AccruePoints(request.Amount, "bench", request.IdempotencyKey),
                     Operation.Reward => new AwardPoints(request.Amount, $"bench {request.IdempotencyKey}"),
                     _ => new RedeemPoints(request.Amount, request.IdempotencyKey),
                 }, context), reply => reply.Rejection is not null),
+                _ => Answer(await _cluster.GetGrain<ISkuGrain>(key).ExecuteAsync(SkuCommandOf(request), context), request.Operation == Operation.Reserve),
             };
         }
         catch (Exception error) when (error is StorageUnavailableException or OrleansException or TimeoutException)
         {
-            return 503; // what the API would answer
+            return new BenchAnswer(503); // what the API would answer
         }
     }
+
+    /// <summary>The SKU command the API would send for the request; like the API, the caller names a new reservation.</summary>
+    private static SkuCommand SkuCommandOf(BenchRequest request) => request.Operation switch
+    {
+        Operation.Sell => new SellStock(request.Amount, request.IdempotencyKey),
+        Operation.Reserve => new ReserveStock(Guid.CreateVersion7(), request.Amount,
+            DateTimeOffset.UtcNow.AddSeconds(ReservationLimits.DefaultExpiresInSeconds), request.IdempotencyKey),
+        Operation.Commit => new CommitReservation(request.Reservation, Quantity: null),
+        Operation.Release => new ReleaseReservation(request.Reservation),
+        _ => throw new ArgumentOutOfRangeException(nameof(request), request.Operation, "Not a SKU operation."),
+    };
 
     public override async Task CreateSkusAsync(string tenant, IReadOnlyList<string> skus, long onHand) =>
         await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (sku, _) =>
@@ -117,7 +128,7 @@ public sealed class GrainTarget : Target
         }
     }
 
-    public override Task<Effects> CountEffectsAsync(string tenant, bool loyalty) => FurnitureOpsTarget.CountEffectsAsync(_database, tenant, loyalty);
+    public override Task<Effects> CountEffectsAsync(string tenant, EffectKind kind) => FurnitureOpsTarget.CountEffectsAsync(_database, tenant, kind);
 
     public override Task<long> WritePathStatementsAsync() => FurnitureOpsTarget.WritePathStatementsAsync(_statements, _databaseName);
 
@@ -138,6 +149,13 @@ public sealed class GrainTarget : Target
     }
 
     // As the API maps outcomes: a reused key or a business refusal is 409, anything else applied or replayed 200.
-    private static int Status<TReply>(CommandOutcome<TReply> outcome, Func<TReply, bool> refused) =>
-        outcome.Status == IdempotencyStatus.KeyReused || (outcome.Reply is { } reply && refused(reply)) ? 409 : 200;
+    private static BenchAnswer Answer<TReply>(CommandOutcome<TReply> outcome, Func<TReply, bool> refused) =>
+        new(outcome.Status == IdempotencyStatus.KeyReused || (outcome.Reply is { } reply && refused(reply)) ? 409 : 200);
+
+    // A reservation made is 201 with its id, as the API answers it (a replay carries the first one's id).
+    private static BenchAnswer Answer(CommandOutcome<SkuReply> outcome, bool reserve)
+    {
+        var answer = Answer(outcome, reply => reply.Rejection is not null);
+        return reserve && answer.Succeeded ? new BenchAnswer(201, outcome.Reply!.Reservation!.ReservationId) : answer;
+    }
 }

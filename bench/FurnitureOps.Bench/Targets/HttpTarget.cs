@@ -1,9 +1,13 @@
 using System.Text;
+using System.Text.Json;
 using FurnitureOps.Bench.Load;
 
 namespace FurnitureOps.Bench.Targets;
 
-/// <summary>A target reached over HTTP: the request's route and JSON body, its key in <c>Idempotency-Key</c>.</summary>
+/// <summary>
+/// A target reached over HTTP: the request's route and JSON body, its key in <c>Idempotency-Key</c>. A
+/// reservation's id is read from its answer's <c>reservationId</c>: the server chooses it.
+/// </summary>
 public abstract class HttpTarget(string name, Uri baseAddress, int maxConnections) : Target(name)
 {
     /// <summary>One client for every simulated caller, with a connection each: callers never queue in the pool.</summary>
@@ -16,7 +20,7 @@ public abstract class HttpTarget(string name, Uri baseAddress, int maxConnection
     /// <summary>Marks the request as coming from caller <paramref name="client"/> of <paramref name="tenant"/>.</summary>
     public abstract void Identify(HttpRequestMessage request, string tenant, int client);
 
-    public override async Task<int> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken)
+    public override async Task<BenchAnswer> SendAsync(BenchRequest request, string tenant, int client, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, request.Path)
         {
@@ -28,11 +32,17 @@ public abstract class HttpTarget(string name, Uri baseAddress, int maxConnection
         {
             using var response = await Http.SendAsync(message, cancellationToken);
             await response.Content.LoadIntoBufferAsync(cancellationToken);
-            return (int)response.StatusCode;
+            if (request.Operation != Operation.Reserve || !response.IsSuccessStatusCode)
+            {
+                return new BenchAnswer((int)response.StatusCode);
+            }
+
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return new BenchAnswer((int)response.StatusCode, body.RootElement.GetProperty("reservationId").GetGuid());
         }
         catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
         {
-            return 0;
+            return new BenchAnswer(0);
         }
     }
 

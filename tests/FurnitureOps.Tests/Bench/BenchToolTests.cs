@@ -4,7 +4,6 @@ using FurnitureOps.Bench.Reporting;
 using FurnitureOps.Bench.Scenarios;
 using FurnitureOps.Bench.Targets;
 using FurnitureOps.Tests.Infrastructure;
-using Npgsql;
 
 namespace FurnitureOps.Tests.Bench;
 
@@ -19,14 +18,9 @@ public sealed class BenchToolTests
     [Fact]
     public async Task ScenariosCountEffectsAndRoundTripsFromTheDatabase()
     {
-        var (_, connections) = await TestDatabase.CreateWithServerAsync(durable: false, ["shared_preload_libraries=pg_stat_statements"]);
-        var server = new NpgsqlConnectionStringBuilder(connections.Admin) { Database = "postgres" }.ConnectionString;
-        await using var admin = NpgsqlDataSource.Create(server);
-        var statements = await Statements.EnableAsync(admin);
-        await using var baseline = await RowLockBaseline.StartAsync(server);
-        using var target = new BaselineTarget(baseline, statements, maxConnections: 75);
-        var sampler = new ConnectionSampler(admin);
-        var cpu = await CpuClock.StartAsync(silo: null, api: null, admin);
+        await using var measured = await MeasuredBaseline.StartAsync(maxConnections: 75);
+        var (target, sampler) = (measured.Target, measured.Sampler);
+        var cpu = await CpuClock.StartAsync(silo: null, api: null, measured.Admin);
 
         Assert.False(new PosSeedScenario().RunsOn(target)); // the baseline has no POS intake
         var seed = await new SeedLoadScenario().RunAsync(target, sampler, cpu, scale: 0.1, TimeSpan.FromMinutes(1));

@@ -1,7 +1,5 @@
 using System.Net;
-using FurnitureOps.Bench.Baseline;
 using FurnitureOps.Tests.Infrastructure;
-using Npgsql;
 
 namespace FurnitureOps.Tests.Bench;
 
@@ -11,30 +9,14 @@ namespace FurnitureOps.Tests.Bench;
 /// would flatter or shame FurnitureOps for the wrong reason.
 /// </summary>
 [Collection(ApiDefinition.Name)]
-public sealed class RowLockBaselineTests(ApiFixture api) : IAsyncLifetime, IDisposable
+public sealed class RowLockBaselineTests(ApiFixture api) : RowLockBaselineTestBase(api)
 {
-    private readonly string _tenant = $"t-{Guid.NewGuid():N}";
-    private RowLockBaseline _baseline = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        var server = new NpgsqlConnectionStringBuilder(api.Connections.Admin) { Database = "postgres" }.ConnectionString;
-        _baseline = await RowLockBaseline.StartAsync(server, $"bench_baseline_test_{Guid.NewGuid():N}");
-        _client = new HttpClient { BaseAddress = _baseline.BaseAddress };
-        _client.DefaultRequestHeaders.Add("X-Tenant", _tenant);
-    }
-
-    public async Task DisposeAsync() => await _baseline.DisposeAsync();
-
-    public void Dispose() => _client.Dispose();
-
     [Fact]
     public async Task TwentyConcurrentCopiesOfOneSaleApplyItOnceAndAllGetItsAnswer()
     {
-        await _baseline.CreateSkusAsync(_tenant, ["S1"], onHand: 10);
+        await Baseline.CreateSkusAsync(Tenant, ["S1"], onHand: 10);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 3 }, "sale-1")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 3 }, "sale-1")));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         Assert.All(await Task.WhenAll(answers.Select(a => a.JsonAsync())), body => Assert.Equal(7, body.GetProperty("onHand").GetInt64()));
@@ -46,12 +28,12 @@ public sealed class RowLockBaselineTests(ApiFixture api) : IAsyncLifetime, IDisp
     [Fact]
     public async Task RefusalsWriteNothingAndAreStoredUnderTheirKey()
     {
-        await _baseline.CreateSkusAsync(_tenant, ["S1"], onHand: 2);
+        await Baseline.CreateSkusAsync(Tenant, ["S1"], onHand: 2);
 
-        var tooMany = await _client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 5 }, "sale-big");
-        var again = await _client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 5 }, "sale-big");
-        var reused = await _client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 1 }, "sale-big");
-        var noKey = await _client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 0 }, "sale-zero");
+        var tooMany = await Client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 5 }, "sale-big");
+        var again = await Client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 5 }, "sale-big");
+        var reused = await Client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 1 }, "sale-big");
+        var noKey = await Client.PostJsonAsync("/v1/inventory/S1/sales", new { quantity = 0 }, "sale-zero");
 
         Assert.Equal(HttpStatusCode.Conflict, tooMany.StatusCode);
         Assert.Equal("insufficient_stock", (await tooMany.JsonAsync()).GetProperty("code").GetString());
@@ -66,20 +48,13 @@ public sealed class RowLockBaselineTests(ApiFixture api) : IAsyncLifetime, IDisp
     [Fact]
     public async Task RedemptionsNeverTakeTheBalanceBelowZero()
     {
-        var accrued = await _client.PostJsonAsync("/v1/players/P1/loyalty/accruals", new { points = 50 }, "accrue-1");
-        var tooMuch = await _client.PostJsonAsync("/v1/players/P1/loyalty/redemptions", new { points = 80 }, "redeem-1");
-        var redeemed = await _client.PostJsonAsync("/v1/players/P1/loyalty/redemptions", new { points = 30 }, "redeem-2");
+        var accrued = await Client.PostJsonAsync("/v1/players/P1/loyalty/accruals", new { points = 50 }, "accrue-1");
+        var tooMuch = await Client.PostJsonAsync("/v1/players/P1/loyalty/redemptions", new { points = 80 }, "redeem-1");
+        var redeemed = await Client.PostJsonAsync("/v1/players/P1/loyalty/redemptions", new { points = 30 }, "redeem-2");
 
         Assert.Equal(HttpStatusCode.OK, accrued.StatusCode);
         Assert.Equal("insufficient_points", (await tooMuch.JsonAsync()).GetProperty("code").GetString());
         Assert.Equal(20, (await redeemed.JsonAsync()).GetProperty("balance").GetInt64());
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM points_ledger WHERE tenant_id = $1"));
-    }
-
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var command = _baseline.Database.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = _tenant });
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
