@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using Npgsql;
 
@@ -137,8 +138,8 @@ public sealed class RowLockBaseline : IAsyncDisposable
     // As FurnitureOps takes it: 1 s to a day, 15 minutes if not given.
     private static int ExpiresInSeconds(JsonObject body)
     {
-        var seconds = body["expiresInSeconds"]?.GetValue<int>() ?? ReservationLimits.DefaultExpiresInSeconds;
-        return seconds is >= 1 and <= ReservationLimits.MaxExpiresInSeconds ? seconds : throw new FormatException();
+        var seconds = body["expiresInSeconds"]?.GetValue<int>() ?? HoldLimits.DefaultExpiresInSeconds;
+        return seconds is >= 1 and <= HoldLimits.MaxExpiresInSeconds ? seconds : throw new FormatException();
     }
 
     private static long Positive(JsonObject body, string name)

@@ -1,3 +1,4 @@
+using FurnitureOps.Api.Http;
 using FurnitureOps.Api.Inventory;
 using FurnitureOps.Bench.Load;
 using FurnitureOps.Grains.Interfaces;
@@ -87,7 +88,7 @@ public sealed class GrainTarget : Target
     {
         Operation.Sell => new SellStock(request.Amount, request.IdempotencyKey),
         Operation.Reserve => new ReserveStock(Guid.CreateVersion7(), request.Amount,
-            DateTimeOffset.UtcNow.AddSeconds(ReservationLimits.DefaultExpiresInSeconds), request.IdempotencyKey),
+            DateTimeOffset.UtcNow.AddSeconds(HoldLimits.DefaultExpiresInSeconds), request.IdempotencyKey),
         Operation.Commit => new CommitReservation(request.Reservation, Quantity: null),
         Operation.Release => new ReleaseReservation(request.Reservation),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Operation, "Not a SKU operation."),
