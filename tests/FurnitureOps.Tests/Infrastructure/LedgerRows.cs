@@ -19,7 +19,9 @@ public static class LedgerRows
 
     /// <summary>
     /// The ledger invariant: versions run 1..n without gaps, each row's before values (on hand, sold,
-    /// reserved) equal the previous row's after values, and the last row equals the state row.
+    /// reserved) equal the previous row's after values, each row moves on hand and sold by exactly what its
+    /// operation and quantity say (so on hand = receipts − sales + returns ± adjustments, reservations moving
+    /// none of it until a commit sells), and the last row equals the state row.
     /// </summary>
     public static async Task AssertChainIntactAsync(NpgsqlDataSource db, string tenant, string sku)
     {
@@ -28,7 +30,7 @@ public static class LedgerRows
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         await using var command = new NpgsqlCommand(
             """
-            SELECT version, on_hand_before, on_hand_after, sold_before, sold_after, reserved_before, reserved_after
+            SELECT version, on_hand_before, on_hand_after, sold_before, sold_after, reserved_before, reserved_after, operation, quantity
             FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 ORDER BY version
             """, connection, snapshot);
         command.Parameters.Add(new() { Value = tenant });
@@ -42,6 +44,16 @@ public static class LedgerRows
                 Assert.Equal(onHand, reader.GetInt64(1));
                 Assert.Equal(sold, reader.GetInt64(3));
                 Assert.Equal(reserved, reader.GetInt64(5));
+                var (operation, quantity) = (reader.GetString(7), reader.GetInt64(8));
+                var (onHandMove, soldMove) = operation switch
+                {
+                    "create" or "receive" or "adjust" => (quantity, 0L),
+                    "sell" or "reservation_commit" => (-quantity, quantity),
+                    "return" => (quantity, -quantity),
+                    "reserve" or "reservation_release" or "reservation_expire" => (0L, 0L),
+                    _ => throw new InvalidOperationException($"Unknown SKU ledger operation '{operation}'."),
+                };
+                Assert.Equal((operation, onHand + onHandMove, sold + soldMove), (operation, reader.GetInt64(2), reader.GetInt64(4)));
                 onHand = reader.GetInt64(2);
                 sold = reader.GetInt64(4);
                 reserved = reader.GetInt64(6);
