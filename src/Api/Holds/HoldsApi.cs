@@ -105,20 +105,21 @@ public static class HoldsApi
             extensions["hold"] = HoldResponse.From(hold);
         }
 
-        if (rejection.Line is { } line)
+        var sku = rejection.Line is { } line ? hold?.Lines[line].Sku : null;
+        if (rejection.Line is not null)
         {
-            extensions["line"] = line;
-            extensions["sku"] = hold?.Lines[line].Sku;
+            extensions["line"] = rejection.Line;
+            extensions["sku"] = sku;
         }
 
         return rejection.Code switch
         {
             StockHoldRejection.InsufficientStock => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
                 "Not enough stock for a line; nothing is held.",
-                $"Line {rejection.Line} ({hold?.Lines[rejection.Line!.Value].Sku}) has only {rejection.Available} available.",
+                $"Line {rejection.Line} ({sku}) has only {rejection.Available} available.",
                 With(extensions, "available", rejection.Available)),
             StockHoldRejection.SkuNotFound => Problems.Create(StatusCodes.Status404NotFound, rejection.Code,
-                "A line's SKU does not exist; nothing is held.", $"Line {rejection.Line} ({hold?.Lines[rejection.Line!.Value].Sku}).", extensions),
+                "A line's SKU does not exist; nothing is held.", $"Line {rejection.Line} ({sku}).", extensions),
             StockHoldRejection.HoldNotFound => Problems.Create(StatusCodes.Status404NotFound, rejection.Code, "No such hold."),
             StockHoldRejection.HoldNotHeld => Problems.Create(StatusCodes.Status409Conflict, rejection.Code,
                 "The hold is no longer held.", $"It was {rejection.HoldStatus}.", With(extensions, "holdStatus", rejection.HoldStatus)),

@@ -61,7 +61,11 @@ public sealed partial class StockHoldGrain
 
             var rejection = reply.Rejection!;
             line.Status = StockHoldLineState.Refused;
-            State.Lines.Skip(index + 1).ToList().ForEach(later => later.Status = StockHoldLineState.NotReserved);
+            foreach (var later in State.Lines.Skip(index + 1))
+            {
+                later.Status = StockHoldLineState.NotReserved;
+            }
+
             State.Refusal = rejection.Code switch
             {
                 SkuRejection.InsufficientStock => new StockHoldRejection(StockHoldRejection.InsufficientStock, index, rejection.Available),
