@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FurnitureOps.Api.Auth;
 using FurnitureOps.Api.Cluster;
+using FurnitureOps.Api.OperatorConsole;
 using FurnitureOps.Api.Events;
 using FurnitureOps.Api.Health;
 using FurnitureOps.Api.Http;
@@ -55,6 +56,7 @@ public static class ApiHostingExtensions
             .Configure<IHostEnvironment>((options, environment) => options.AllowInsecureUrls |= environment.IsDevelopment());
         builder.Services.AddWebhookDestinations();
         builder.Services.AddFurnitureOpsRateLimits();
+        builder.Services.AddOperatorConsole();
         builder.AddFurnitureOpsClusterClient();
         return builder;
     }

@@ -1,4 +1,6 @@
 using FurnitureOps.Api.Audit;
+using FurnitureOps.Api.Auth;
+using FurnitureOps.Api.OperatorConsole;
 using FurnitureOps.Api.Cluster;
 using FurnitureOps.Api.Events;
 using FurnitureOps.Api.Health;
@@ -32,6 +34,7 @@ public static class ApiPipeline
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseOperatorConsole(); // before the cluster gate: the page loads (and says what is wrong) while the cluster is down
         app.UseRateLimitHeaders();
         app.UseClusterAvailabilityGate(); // before authentication: signature checks and budgets need the cluster
         app.UseAuthentication();
@@ -43,6 +46,7 @@ public static class ApiPipeline
         app.MapScalarApiReference("/docs").DisableRateLimiting();
         app.MapHealthEndpoints();
 
+        app.MapCallerApi();
         app.MapInventoryApi();
         app.MapReservationsApi();
         app.MapHoldsApi();
