@@ -8,10 +8,11 @@ namespace FurnitureOps.Api.Auth;
 /// <summary>Mints HS256 development tokens that this API accepts when it runs with <c>Auth:SigningKey</c>.</summary>
 public static class DevTokens
 {
+    /// <summary>A token valid from <paramref name="issuedAt"/> (now unless given: a test makes expired ones) for <paramref name="lifetime"/>.</summary>
     public static string Issue(string signingKey, string tenantId, string subject, IEnumerable<string> scopes, TimeSpan lifetime,
-        string issuer = AuthOptions.DevelopmentIssuer, string audience = "furnitureops")
+        string issuer = AuthOptions.DevelopmentIssuer, string audience = "furnitureops", DateTime? issuedAt = null)
     {
-        var now = DateTime.UtcNow;
+        var now = issuedAt ?? DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,

@@ -11,7 +11,7 @@ namespace FurnitureOps.Tests.Infrastructure;
 /// The whole service over real HTTP: one silo and the API, finding each other through the PostgreSQL
 /// membership table (so the clustering queries are exercised by the Orleans provider on every test run).
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
 
@@ -42,12 +42,15 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Warnings and errors the silo logged, with their scopes.</summary>
     public CapturedLogs SiloLogs { get; } = new();
 
-    public async Task InitializeAsync()
+    /// <summary>Settings of the fixture's silo beyond <see cref="SiloHost"/>'s test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
+
+    public virtual async Task InitializeAsync()
     {
         Connections = await TestDatabase.ConnectionsAsync();
         ConnectionString = Connections.App;
         Database = NpgsqlDataSource.Create(Connections.Admin);
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, SiloLogs);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, SiloLogs, settings: SiloSettings);
         Api = CreateApi(ClusterId);
         await WaitUntilReadyAsync(Api.CreateClient());
     }
@@ -98,7 +101,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public string Token(string tenant, string[] scopes, string subject = "staff-1") =>
         DevTokens.Issue(SigningKey, tenant, subject, scopes.Length == 0 ? Scopes.All : scopes, TimeSpan.FromHours(1));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Api.DisposeAsync();
         await Silo.StopAsync();
