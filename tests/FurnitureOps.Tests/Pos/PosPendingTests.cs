@@ -164,7 +164,7 @@ public sealed class PosPendingTests(ApiFixture api) : PosTestBase(api)
     /// <summary>
     /// Moves the event's next attempt an hour out, as a long backoff would, so the sweeper leaves it to the test. Only
     /// while no sweeper's resume is running: a claimed row's next attempt is its lease's end (a minute away), further
-    /// out than any backoff here (2 s), so the update waits until the resume has saved its failed attempt.
+    /// out than any backoff here (2 s ± 20 %), so the update waits until the resume has saved its failed attempt.
     /// </summary>
     private Task PostponeNextAttemptAsync(string eventId) => Poll.UntilAsync(
         async () => await LedgerRows.ScalarAsync(Fixture.Database,
