@@ -40,6 +40,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<CommitOptions>().BindConfiguration("Ledger:Commit").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<CommitPipeline>();
         services.TryAddSingleton<PosAttentionStore>();
+        services.TryAddSingleton<PosPendingStore>();
         services.TryAddSingleton<LegacySagaStorage>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();

@@ -9,6 +9,7 @@ public static class ProblemCodes
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
     public const string PosEventNotNeedingAttention = "pos_event_not_needing_attention";
+    public const string PosEventNotPending = "pos_event_not_pending";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
     public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
     public const string IdempotencyKeyReserved = "idempotency_key_reserved";

@@ -21,7 +21,9 @@ public static class PosApi
         api.MapPost("", Submit).RequireAuthorization(Scopes.PosIngest);
         api.MapGet("/{eventId}", Get).RequireAuthorization(Scopes.PosRead);
         api.MapPost("/{eventId}/resolve", Resolve).RequireAuthorization(Scopes.PosAdmin);
+        api.MapPost("/{eventId}/retry", Retry).RequireAuthorization(Scopes.PosAdmin);
         routes.MapGet("/v1/pos/attention", Attention).WithTags("POS").RequireAuthorization(Scopes.PosRead);
+        routes.MapGet("/v1/pos/pending", Pending).WithTags("POS").RequireAuthorization(Scopes.PosRead);
 
         return api;
     }
@@ -75,12 +77,12 @@ public static class PosApi
     {
         if (!Guid.TryParseExact(eventId, "D", out var id))
         {
-            return Problems.Validation("eventId", "eventId must be a UUID.");
+            return InvalidEventId();
         }
 
         return await Event(cluster, http.User.Tenant(), id).GetAsync() is { } view
             ? TypedResults.Ok(PosEventResponse.From(view))
-            : Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
+            : EventNotFound();
     }
 
     /// <summary>
@@ -93,7 +95,7 @@ public static class PosApi
     {
         if (!Guid.TryParseExact(eventId, "D", out var id))
         {
-            return Problems.Validation("eventId", "eventId must be a UUID.");
+            return InvalidEventId();
         }
 
         if (!CommandContexts.TryCreate(http, request, out var context, out var problem))
@@ -104,7 +106,7 @@ public static class PosApi
         var outcome = await Event(cluster, http.User.Tenant(), id).ResolveAsync(request.Note!, context);
         if (outcome is { Reply: null, Status: IdempotencyStatus.Fresh })
         {
-            return Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
+            return EventNotFound();
         }
 
         if (CommandContexts.KeyReusedOrMarkReplay(http, outcome) is { } keyReused)
@@ -118,23 +120,68 @@ public static class PosApi
             return TypedResults.Ok(PosEventResponse.From(view));
         }
 
-        var status = JsonNamingPolicy.CamelCase.ConvertName(view.Status.ToString());
+        var status = StatusName(view.Status);
         return Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.PosEventNotNeedingAttention,
             "This POS event does not need attention.",
             view.Status == PosEventStatus.Resolved ? $"It was resolved by {view.Resolution!.ResolvedBy}." : $"Its status is {status}.",
             new Dictionary<string, object?> { ["eventStatus"] = status });
     }
 
+    /// <summary>
+    /// Runs the remaining steps of an event that is still pending (or compensating) now, instead of at the sagas'
+    /// sweeper's next attempt, and answers the event as it stands afterwards: applied (or rejected, or needing
+    /// attention) when the steps went through; still pending, with one more attempt and its error, when a step
+    /// failed again. Every step replays its own key, so this is naturally idempotent: no Idempotency-Key is
+    /// needed, and one that is sent is ignored.
+    /// </summary>
+    public static async Task<Results<Ok<PosEventResponse>, ProblemHttpResult>> Retry(string eventId, HttpContext http, IClusterClient cluster)
+    {
+        if (!Guid.TryParseExact(eventId, "D", out var id))
+        {
+            return InvalidEventId();
+        }
+
+        var grain = Event(cluster, http.User.Tenant(), id);
+        if (await grain.GetAsync() is not { } before)
+        {
+            return EventNotFound();
+        }
+
+        if (before.Status is not (PosEventStatus.Pending or PosEventStatus.Compensating))
+        {
+            var status = StatusName(before.Status);
+            return Problems.Create(StatusCodes.Status409Conflict, ProblemCodes.PosEventNotPending,
+                "This POS event has no steps left to run.", $"Its status is {status}.",
+                new Dictionary<string, object?> { ["eventStatus"] = status });
+        }
+
+        // The sweeper's own resume: if the sweeper finished the saga meanwhile, this does nothing and the answer says so.
+        await grain.ResumeAsync();
+        return TypedResults.Ok(PosEventResponse.From((await grain.GetAsync())!));
+    }
+
     /// <summary>The tenant's POS events that need an operator, oldest first.</summary>
     public static async Task<Results<Ok<PosAttentionList>, ProblemHttpResult>> Attention(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (limit is < 1 or > Paging.MaxLimit)
+        if (InvalidLimit(limit) is { } problem)
         {
-            return Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.");
+            return problem;
         }
 
         var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
         return TypedResults.Ok(new PosAttentionList(items));
+    }
+
+    /// <summary>The tenant's POS events whose saga has steps left (retried by the sagas' sweeper), oldest accepted first.</summary>
+    public static async Task<Results<Ok<PosPendingList>, ProblemHttpResult>> Pending(int? limit, HttpContext http, IClusterClient cluster)
+    {
+        if (InvalidLimit(limit) is { } problem)
+        {
+            return problem;
+        }
+
+        var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListPendingAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
+        return TypedResults.Ok(new PosPendingList(items));
     }
 
     /// <summary>The event id: the same tenant, source and key always name the same event, and nothing else does.</summary>
@@ -143,4 +190,14 @@ public static class PosApi
 
     private static IPosEventGrain Event(IClusterClient cluster, string tenant, Guid eventId) =>
         cluster.GetGrain<IPosEventGrain>(TenantKey.Format(tenant, eventId.ToString()));
+
+    /// <summary>A status as the API spells it (<c>needsAttention</c>).</summary>
+    private static string StatusName(PosEventStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    private static ProblemHttpResult InvalidEventId() => Problems.Validation("eventId", "eventId must be a UUID.");
+
+    private static ProblemHttpResult EventNotFound() => Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
+
+    private static ProblemHttpResult? InvalidLimit(int? limit) =>
+        limit is < 1 or > Paging.MaxLimit ? Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.") : null;
 }

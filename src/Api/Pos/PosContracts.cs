@@ -38,6 +38,9 @@ public sealed record PosResolveRequest([Required, StringLength(500, MinimumLengt
 /// <summary>The events that need an operator.</summary>
 public sealed record PosAttentionList(IReadOnlyList<PosAttentionItem> Events);
 
+/// <summary>The events whose saga has steps left, which the sagas' sweeper retries with backoff.</summary>
+public sealed record PosPendingList(IReadOnlyList<PosPendingItem> Events);
+
 /// <summary>201: the event was accepted; <c>status</c> is where its saga got to while the request waited.</summary>
 public sealed record PosEventAccepted(Guid EventId, PosEventStatus Status);
 
