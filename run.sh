@@ -151,6 +151,8 @@ TOKEN=$(dotnet "$API_DLL" dev-token --tenant demo --sub dev)
 cat <<INFO
 
 FurnitureOps is running.
+  Console         http://127.0.0.1:$API_PORT/console/#token=$TOKEN
+                  (signed in as dev, tenant demo; the token stays in that browser tab and leaves the address bar)
   API             http://127.0.0.1:$API_PORT      (OpenAPI UI: /docs, document: /openapi/v1.json, /metrics)
   Silo operations http://127.0.0.1:$SILO_OPS_PORT      (/health/ready, /startupz, /livez, /metrics, /dashboard)$(
   [ "$SILOS" -gt 1 ] && printf '\n                  … %s silos in all: operations ports %s-%s' "$SILOS" "$SILO_OPS_PORT" "$((SILO_OPS_PORT + SILOS - 1))")
