@@ -49,6 +49,29 @@ public sealed class SkuConsoleTests(ConsoleFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task AReceiptCanBeMadeWithTheKeyboardAlone()
+    {
+        if (NoBrowser) return;
+        await CreateSkuAsync(onHand: 1);
+        await using var console = await OpenAsync($"/console/skus/{Sku}");
+        await Expect(console.Figure("on-hand")).ToHaveTextAsync("1");
+
+        // From the heading (focused when the view renders), Tab reaches the field in page order.
+        var quantity = console.Page.GetByLabel("Quantity received");
+        for (var presses = 0; presses < 40 && !await quantity.EvaluateAsync<bool>("input => input === document.activeElement"); presses++)
+        {
+            await console.Page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(quantity).ToBeFocusedAsync();
+        await console.Page.Keyboard.TypeAsync("4");
+        await console.Page.Keyboard.PressAsync("Enter");
+
+        await Expect(console.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Received 4: on hand is now 5.");
+        await Expect(console.Figure("on-hand")).ToHaveTextAsync("5");
+    }
+
+    [Fact]
     public async Task ATokenWithoutInventoryAdminSeesNoAdjustAction()
     {
         if (NoBrowser) return;
