@@ -61,6 +61,9 @@ public sealed partial class SkuGrain(
     public Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerAsync(long afterVersion, int limit) =>
         _store.ReadLedgerAsync(afterVersion, limit, CancellationToken.None);
 
+    public Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit) =>
+        _store.ReadLedgerNewestFirstAsync(beforeVersion ?? long.MaxValue, limit, CancellationToken.None);
+
     public async Task<ReservationView?> GetReservationAsync(Guid reservationId) =>
         _ledger.State.HeldReservations.TryGetValue(reservationId, out var held)
             ? held

@@ -65,6 +65,9 @@ public sealed partial class PlayerLoyaltyGrain(
     public Task<IReadOnlyList<LoyaltyEntry>> GetLedgerAsync(long afterVersion, int limit) =>
         _store.ReadLedgerAsync(afterVersion, limit, CancellationToken.None);
 
+    public Task<IReadOnlyList<LoyaltyEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit) =>
+        _store.ReadLedgerNewestFirstAsync(beforeVersion ?? long.MaxValue, limit, CancellationToken.None);
+
     public async Task<PointsHoldView?> GetHoldAsync(Guid holdId) =>
         _ledger.State.HeldPoints.TryGetValue(holdId, out var held)
             ? held
