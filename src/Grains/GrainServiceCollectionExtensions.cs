@@ -4,6 +4,7 @@ using FurnitureOps.Grains.Ledger;
 using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
+using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<CommitOptions>().BindConfiguration("Ledger:Commit").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<CommitPipeline>();
         services.TryAddSingleton<PosAttentionStore>();
+        services.TryAddSingleton<RatingSlipAttentionStore>();
         services.TryAddSingleton<LegacySagaStorage>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();

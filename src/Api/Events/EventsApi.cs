@@ -110,9 +110,9 @@ public static partial class EventsApi
 
     public static async Task<Results<Ok<DeadLetterList>, ProblemHttpResult>> DeadLetters(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (limit is < 1 or > Paging.MaxLimit)
+        if (Paging.InvalidLimit(limit) is { } invalid)
         {
-            return Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.");
+            return invalid;
         }
 
         return TypedResults.Ok(new DeadLetterList(

@@ -128,9 +128,9 @@ public static class PosApi
     /// <summary>The tenant's POS events that need an operator, oldest first.</summary>
     public static async Task<Results<Ok<PosAttentionList>, ProblemHttpResult>> Attention(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (limit is < 1 or > Paging.MaxLimit)
+        if (Paging.InvalidLimit(limit) is { } invalid)
         {
-            return Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.");
+            return invalid;
         }
 
         var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
