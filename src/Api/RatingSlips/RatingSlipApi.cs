@@ -100,7 +100,7 @@ public static class RatingSlipApi
         }
 
         var slips = await cluster.GetGrain<IRatingSlipAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
-        return TypedResults.Ok(new RatingSlipAttentionList(slips.Select(RatingSlipAttentionResponse.From).ToList()));
+        return TypedResults.Ok(new RatingSlipAttentionList(slips));
     }
 
     private static Results<Ok<SlipCompletedResponse>, Accepted<PartialCompletionResponse>, ProblemHttpResult> CompletionResult(

@@ -44,21 +44,5 @@ public sealed record PartialCompletionResponse(string Code, string SlipId, strin
     public const string PartialCompletion = "PARTIAL_COMPLETION";
 }
 
-/// <summary>A completed slip whose accrual waits: <c>pending</c> (retried automatically at <c>nextAttemptAt</c>) or <c>stalled</c>.</summary>
-public sealed record RatingSlipAttentionResponse(
-    string SlipId,
-    string PlayerId,
-    string Game,
-    long? Points,
-    AccrualStatus Accrual,
-    int AccrualAttempts,
-    string? CorrelationId,
-    DateTimeOffset? CompletedAt,
-    DateTimeOffset? NextAttemptAt)
-{
-    public static RatingSlipAttentionResponse From(RatingSlipAttentionItem slip) =>
-        new(slip.SlipId, slip.PlayerId, slip.Game, slip.Points, slip.Accrual, slip.AccrualAttempts, slip.CorrelationId,
-            slip.CompletedAt, slip.NextAttemptAt);
-}
-
-public sealed record RatingSlipAttentionList(IReadOnlyList<RatingSlipAttentionResponse> Slips);
+/// <summary>The slips whose accrual waits; <c>accrual</c> is <c>pending</c> (retried at <c>nextAttemptAt</c>) or <c>stalled</c>.</summary>
+public sealed record RatingSlipAttentionList(IReadOnlyList<RatingSlipAttentionItem> Slips);

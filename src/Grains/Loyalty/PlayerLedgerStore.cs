@@ -21,23 +21,15 @@ public sealed class PlayerLedgerStore(
     private const string HoldColumns =
         "hold_id, player_id, points, status, committed_points, reference, expires_at, created_at, resolved_at";
 
-    public Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
-        ReadLedgerAsync("version > $3 ORDER BY version", afterVersion, limit, cancellationToken);
-
-    /// <summary>Rows below <paramref name="beforeVersion"/>, newest first: the primary key read backwards.</summary>
-    public Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerNewestFirstAsync(long beforeVersion, int limit, CancellationToken cancellationToken) =>
-        ReadLedgerAsync("version < $3 ORDER BY version DESC", beforeVersion, limit, cancellationToken);
-
-    private async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(string range, long cursor, int limit, CancellationToken cancellationToken) =>
-        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<LoyaltyEntry>>(ReadLedgerOnceAsync(range, cursor, limit, token)), cancellationToken);
-
-    private async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerOnceAsync(string range, long cursor, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.Command(
-            $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND {range} LIMIT $4",
-            TenantId, EntityId, cursor, limit);
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+    /// <summary>Ledger rows after <paramref name="cursor"/> oldest first, or before it newest first (<see cref="PostgresLedgerStore{TState,TCommand,TReply}.LedgerPage"/>).</summary>
+    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(bool newestFirst, long cursor, int limit, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(async token =>
+        {
+            await using var command = DataSource.Command(
+                $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND {LedgerPage(newestFirst)}",
+                TenantId, EntityId, cursor, limit);
+            return await ReadEntriesAsync(command, token);
+        }, cancellationToken);
 
     protected override async Task<PlayerState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
