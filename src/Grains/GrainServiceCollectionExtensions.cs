@@ -4,6 +4,7 @@ using FurnitureOps.Grains.Ledger;
 using FurnitureOps.Grains.Ledger.Commit;
 using FurnitureOps.Grains.Loyalty;
 using FurnitureOps.Grains.Pos;
+using FurnitureOps.Grains.RatingSlips;
 using FurnitureOps.Grains.Sagas;
 using FurnitureOps.Grains.Storage;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<CommitPipeline>();
         services.TryAddSingleton<PosAttentionStore>();
         services.TryAddSingleton<PosPendingStore>();
+        services.TryAddSingleton<RatingSlipAttentionStore>();
         services.TryAddSingleton<LegacySagaStorage>();
         services.TryAddSingleton<PostgresProbe>();
         services.AddSingleton<IIncomingGrainCallFilter, RequestIdLogScopeFilter>();

@@ -28,12 +28,23 @@ public static class AuditApi
         return api;
     }
 
-    /// <summary>The caller's tenant's audit rows, oldest first; page with <c>afterId</c>.</summary>
+    /// <summary>The longest request id a row can carry (<see cref="RequestIdMiddleware"/> accepts no longer).</summary>
+    public const int MaxRequestIdLength = 128;
+
+    /// <summary>
+    /// The caller's tenant's audit rows, oldest first; page with <c>afterId</c>. Filters combine: an entity type, an
+    /// entity id (with or without its type) and the request id that caused the effects.
+    /// </summary>
     public static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> Query(
-        string? entityType, string? entityId, long? afterId, int? limit, HttpContext http, IClusterClient cluster)
+        string? entityType, string? entityId, string? requestId, long? afterId, int? limit, HttpContext http, IClusterClient cluster)
     {
         var errors = new Dictionary<string, string[]>();
         Paging.Validate(errors, nameof(afterId), afterId, limit);
+        if (requestId is { Length: 0 or > MaxRequestIdLength })
+        {
+            errors[nameof(requestId)] = [$"requestId must be 1-{MaxRequestIdLength} characters (an X-Request-ID the API answered)."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -41,7 +52,7 @@ public static class AuditApi
 
         var pageSize = limit ?? Paging.DefaultLimit;
         var entries = await cluster.GetGrain<IAuditLogGrain>(0)
-            .QueryAsync(new AuditQuery(http.User.Tenant(), entityType, entityId, afterId ?? 0, pageSize));
+            .QueryAsync(new AuditQuery(http.User.Tenant(), entityType, entityId, afterId ?? 0, pageSize, requestId));
         return TypedResults.Ok(new AuditPage(
             entries.Select(AuditEntryResponse.From).ToList(),
             entries.Count == pageSize ? entries[^1].Id : null));

@@ -34,6 +34,9 @@ public static class WebhookLimits
 
     /// <summary>An exact versioned type ("inventory.sold.v1"), a prefix ("inventory.*") or "*".</summary>
     public const string EventTypePattern = @"^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(v[0-9]+|\*))$";
+
+    /// <summary>Whom a delivery is for: <c>webhook:{subscription id}</c> or <c>consumer:{name}</c> (an internal consumer).</summary>
+    public const string SubscriberPattern = "^(webhook|consumer):[A-Za-z0-9._-]{1,128}$";
 }
 
 public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> EventTypes, string CreatedBy, DateTimeOffset CreatedAt)
@@ -45,6 +48,14 @@ public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> 
 public sealed record WebhookList(IReadOnlyList<WebhookResponse> Webhooks);
 
 public sealed record DeadLetterList(IReadOnlyList<DeadLetter> DeadLetters);
+
+/// <summary>Retry every dead delivery to one subscriber: a dead letter's <c>subscriber</c>.</summary>
+public sealed record RetryDeadLettersRequest(
+    [Required, RegularExpression(WebhookLimits.SubscriberPattern,
+        ErrorMessage = "subscriber must be a dead letter's subscriber: webhook:{id} or consumer:{name}.")] string? Subscriber);
+
+/// <summary>How many dead deliveries were put back in line (0 when the subscriber had none).</summary>
+public sealed record DeadLettersRetried(int Retried);
 
 public sealed record ReorderPointRequest([Required, Range(0, 1_000_000)] long? ReorderPoint);
 

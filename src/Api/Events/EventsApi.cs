@@ -29,6 +29,7 @@ public static partial class EventsApi
         var deadLetters = routes.MapGroup("/v1/admin/dead-letters").WithTags("Events").RequireAuthorization(Scopes.WebhooksAdmin);
         deadLetters.MapGet("", DeadLetters);
         deadLetters.MapPost("/{id}/retry", Retry);
+        deadLetters.MapPost("/retry", RetryAll);
 
         var alerts = routes.MapGroup("/v1/stock-alerts").WithTags("Inventory");
         alerts.MapGet("", StockAlerts).RequireAuthorization(Scopes.InventoryRead);
@@ -110,9 +111,9 @@ public static partial class EventsApi
 
     public static async Task<Results<Ok<DeadLetterList>, ProblemHttpResult>> DeadLetters(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (limit is < 1 or > Paging.MaxLimit)
+        if (Paging.InvalidLimit(limit) is { } invalid)
         {
-            return Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.");
+            return invalid;
         }
 
         return TypedResults.Ok(new DeadLetterList(
@@ -125,6 +126,11 @@ public static partial class EventsApi
             ? TypedResults.Accepted((string?)null)
             : Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such dead letter.",
                 "Dead letters are named 'outbox:{id}' or 'delivery:{id}'; a retried one is no longer dead.");
+
+    /// <summary>Puts every dead delivery to one subscriber back in line; as idempotent as retrying one, so no Idempotency-Key.</summary>
+    public static async Task<Ok<DeadLettersRetried>> RetryAll(RetryDeadLettersRequest request, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(new DeadLettersRetried(
+            await cluster.GetGrain<IEventFeedGrain>(0).RetrySubscriberDeadLettersAsync(http.User.Tenant(), request.Subscriber!)));
 
     public static async Task<Ok<StockAlertList>> StockAlerts(bool? lowOnly, HttpContext http, IClusterClient cluster) =>
         TypedResults.Ok(new StockAlertList(await cluster.GetGrain<IStockAlertsGrain>(0).ListAsync(http.User.Tenant(), lowOnly ?? false)));

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace FurnitureOps.Api.Http;
 
-/// <summary>Cursor paging shared by list endpoints: <c>after…</c> cursor (exclusive) and <c>limit</c>.</summary>
+/// <summary>Paging shared by list endpoints: an exclusive cursor (<c>after…</c>, or a ledger's <see cref="LedgerPaging"/>) and <c>limit</c>.</summary>
 public static class Paging
 {
     public const int DefaultLimit = 100;
@@ -16,7 +18,13 @@ public static class Paging
 
         if (limit is < 1 or > MaxLimit)
         {
-            errors["limit"] = [$"limit must be 1-{MaxLimit}."];
+            errors["limit"] = [LimitMessage];
         }
     }
+
+    /// <summary>The 400 for a <c>limit</c> outside 1–<see cref="MaxLimit"/> on a list without a cursor; null if it is fine.</summary>
+    public static ProblemHttpResult? InvalidLimit(int? limit) =>
+        limit is < 1 or > MaxLimit ? Problems.Validation("limit", LimitMessage) : null;
+
+    private static readonly string LimitMessage = $"limit must be 1-{MaxLimit}.";
 }

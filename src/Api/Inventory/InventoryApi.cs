@@ -57,8 +57,9 @@ public static class InventoryApi
             : TypedResults.Ok(InventoryItemResponse.From(item));
     }
 
+    /// <summary>The SKU's ledger, oldest first after <c>afterVersion</c>, or with <c>order=desc</c> newest first before <c>beforeVersion</c>.</summary>
     public static async Task<Results<Ok<LedgerPage>, ProblemHttpResult>> GetLedger(
-        string sku, long? afterVersion, int? limit, HttpContext http, IClusterClient cluster)
+        string sku, long? afterVersion, long? beforeVersion, string? order, int? limit, HttpContext http, IClusterClient cluster)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TenantKey.IsValidIdentifier(sku))
@@ -66,7 +67,7 @@ public static class InventoryApi
             errors["sku"] = ["sku must be 1-64 of [A-Za-z0-9._-]."];
         }
 
-        Paging.Validate(errors, nameof(afterVersion), afterVersion, limit);
+        var paging = LedgerPaging.Read(errors, order, afterVersion, beforeVersion, limit);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -78,11 +79,10 @@ public static class InventoryApi
             return SkuOutcomes.Rejection(new SkuRejection(SkuRejection.SkuNotFound));
         }
 
-        var pageSize = limit ?? Paging.DefaultLimit;
-        var entries = await grain.GetLedgerAsync(afterVersion ?? 0, pageSize);
-        return TypedResults.Ok(new LedgerPage(
-            sku,
-            entries.Select(LedgerEntryResponse.From).ToList(),
-            entries.Count == pageSize ? entries[^1].Version : null));
+        var entries = paging.NewestFirst
+            ? await grain.GetLedgerNewestFirstAsync(paging.Cursor, paging.Limit)
+            : await grain.GetLedgerAsync(paging.Cursor ?? 0, paging.Limit);
+        var (nextAfter, nextBefore) = paging.Next(entries, entry => entry.Version);
+        return TypedResults.Ok(new LedgerPage(sku, entries.Select(LedgerEntryResponse.From).ToList(), nextAfter, nextBefore));
     }
 }

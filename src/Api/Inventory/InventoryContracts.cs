@@ -95,4 +95,5 @@ public sealed record LedgerEntryResponse(
             entry.ReservedBefore, entry.ReservedAfter);
 }
 
-public sealed record LedgerPage(string Sku, IReadOnlyList<LedgerEntryResponse> Entries, long? NextAfterVersion);
+/// <summary>A page of a SKU's ledger: <c>nextAfterVersion</c> continues an oldest-first page, <c>nextBeforeVersion</c> a newest-first one.</summary>
+public sealed record LedgerPage(string Sku, IReadOnlyList<LedgerEntryResponse> Entries, long? NextAfterVersion, long? NextBeforeVersion);

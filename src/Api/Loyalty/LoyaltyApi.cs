@@ -58,8 +58,9 @@ public static class LoyaltyApi
             : TypedResults.Ok(LoyaltyStateResponse.From(state));
     }
 
+    /// <summary>The player's ledger, oldest first after <c>afterVersion</c>, or with <c>order=desc</c> newest first before <c>beforeVersion</c>.</summary>
     public static async Task<Results<Ok<LoyaltyLedgerPage>, ProblemHttpResult>> GetLedger(
-        string playerId, long? afterVersion, int? limit, HttpContext http, IClusterClient cluster)
+        string playerId, long? afterVersion, long? beforeVersion, string? order, int? limit, HttpContext http, IClusterClient cluster)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TenantKey.IsValidIdentifier(playerId))
@@ -67,7 +68,7 @@ public static class LoyaltyApi
             errors["playerId"] = ["playerId must be 1-64 of [A-Za-z0-9._-]."];
         }
 
-        Paging.Validate(errors, nameof(afterVersion), afterVersion, limit);
+        var paging = LedgerPaging.Read(errors, order, afterVersion, beforeVersion, limit);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -79,10 +80,11 @@ public static class LoyaltyApi
             return LoyaltyOutcomes.Rejection(new LoyaltyRejection(LoyaltyRejection.PlayerNotFound));
         }
 
-        var pageSize = limit ?? Paging.DefaultLimit;
-        var entries = await player.GetLedgerAsync(afterVersion ?? 0, pageSize);
-        return TypedResults.Ok(new LoyaltyLedgerPage(
-            playerId, entries.Select(LoyaltyEntryResponse.From).ToList(), entries.Count == pageSize ? entries[^1].Version : null));
+        var entries = paging.NewestFirst
+            ? await player.GetLedgerNewestFirstAsync(paging.Cursor, paging.Limit)
+            : await player.GetLedgerAsync(paging.Cursor ?? 0, paging.Limit);
+        var (nextAfter, nextBefore) = paging.Next(entries, entry => entry.Version);
+        return TypedResults.Ok(new LoyaltyLedgerPage(playerId, entries.Select(LoyaltyEntryResponse.From).ToList(), nextAfter, nextBefore));
     }
 
     private static async Task<Results<Ok<LoyaltyEntryResult>, ProblemHttpResult>> SendAsync<TBody>(

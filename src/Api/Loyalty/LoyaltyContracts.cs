@@ -94,4 +94,5 @@ public sealed record PointsHoldResponse(
 /// <summary>The answer to a loyalty command: the entry, the balance after it, and whether it repeats an earlier entry.</summary>
 public sealed record LoyaltyEntryResult(LoyaltyEntryResponse Entry, LoyaltyStateResponse State, bool Deduplicated);
 
-public sealed record LoyaltyLedgerPage(string PlayerId, IReadOnlyList<LoyaltyEntryResponse> Entries, long? NextAfterVersion);
+/// <summary>A page of a player's ledger: <c>nextAfterVersion</c> continues an oldest-first page, <c>nextBeforeVersion</c> a newest-first one.</summary>
+public sealed record LoyaltyLedgerPage(string PlayerId, IReadOnlyList<LoyaltyEntryResponse> Entries, long? NextAfterVersion, long? NextBeforeVersion);

@@ -163,9 +163,9 @@ public static class PosApi
     /// <summary>The tenant's POS events that need an operator, oldest first.</summary>
     public static async Task<Results<Ok<PosAttentionList>, ProblemHttpResult>> Attention(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (InvalidLimit(limit) is { } problem)
+        if (Paging.InvalidLimit(limit) is { } invalid)
         {
-            return problem;
+            return invalid;
         }
 
         var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
@@ -175,9 +175,9 @@ public static class PosApi
     /// <summary>The tenant's POS events whose saga has steps left (retried by the sagas' sweeper), oldest accepted first.</summary>
     public static async Task<Results<Ok<PosPendingList>, ProblemHttpResult>> Pending(int? limit, HttpContext http, IClusterClient cluster)
     {
-        if (InvalidLimit(limit) is { } problem)
+        if (Paging.InvalidLimit(limit) is { } invalid)
         {
-            return problem;
+            return invalid;
         }
 
         var items = await cluster.GetGrain<IPosAttentionGrain>(0).ListPendingAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
@@ -197,7 +197,4 @@ public static class PosApi
     private static ProblemHttpResult InvalidEventId() => Problems.Validation("eventId", "eventId must be a UUID.");
 
     private static ProblemHttpResult EventNotFound() => Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such POS event.");
-
-    private static ProblemHttpResult? InvalidLimit(int? limit) =>
-        limit is < 1 or > Paging.MaxLimit ? Problems.Validation("limit", $"limit must be 1-{Paging.MaxLimit}.") : null;
 }

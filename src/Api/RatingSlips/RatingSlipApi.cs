@@ -17,6 +17,7 @@ public static class RatingSlipApi
         var api = routes.MapGroup("/v1/rating-slips").WithTags("Rating slips");
 
         api.MapPost("", Open).RequireAuthorization(Scopes.SlipsWrite);
+        api.MapGet("/attention", Attention).RequireAuthorization(Scopes.SlipsRead);
         api.MapGet("/{slipId}", Get).RequireAuthorization(Scopes.SlipsRead);
         api.MapPost("/{slipId}/complete", Complete).RequireAuthorization(Scopes.SlipsWrite);
         api.MapPost("/{slipId}/recover-loyalty", RecoverLoyalty).RequireAuthorization(Scopes.SlipsWrite);
@@ -88,6 +89,18 @@ public static class RatingSlipApi
         return await Slip(http, cluster, slipId).GetAsync() is { } slip
             ? TypedResults.Ok(RatingSlipResponse.From(slip))
             : Rejection(SlipReply.SlipNotFound);
+    }
+
+    /// <summary>The tenant's completed slips whose accrual is pending or stalled, least recently changed first.</summary>
+    public static async Task<Results<Ok<RatingSlipAttentionList>, ProblemHttpResult>> Attention(int? limit, HttpContext http, IClusterClient cluster)
+    {
+        if (Paging.InvalidLimit(limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var slips = await cluster.GetGrain<IRatingSlipAttentionGrain>(0).ListAsync(http.User.Tenant(), limit ?? Paging.DefaultLimit);
+        return TypedResults.Ok(new RatingSlipAttentionList(slips));
     }
 
     private static Results<Ok<SlipCompletedResponse>, Accepted<PartialCompletionResponse>, ProblemHttpResult> CompletionResult(

@@ -43,3 +43,6 @@ public sealed record PartialCompletionResponse(string Code, string SlipId, strin
 {
     public const string PartialCompletion = "PARTIAL_COMPLETION";
 }
+
+/// <summary>The slips whose accrual waits; <c>accrual</c> is <c>pending</c> (retried at <c>nextAttemptAt</c>) or <c>stalled</c>.</summary>
+public sealed record RatingSlipAttentionList(IReadOnlyList<RatingSlipAttentionItem> Slips);

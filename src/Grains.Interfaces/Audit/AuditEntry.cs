@@ -13,6 +13,9 @@ public sealed record AuditEntry(
     string? After,
     string RequestId);
 
-/// <summary>A page request over one tenant's audit rows, filtered by entity, in id order.</summary>
+/// <summary>
+/// A page request over one tenant's audit rows in id order, filtered by entity (type, id, or both) and by the
+/// request that caused them; a null filter is not applied.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("fo.audit-query")]
-public sealed record AuditQuery(string TenantId, string? EntityType, string? EntityId, long AfterId, int Limit);
+public sealed record AuditQuery(string TenantId, string? EntityType, string? EntityId, long AfterId, int Limit, string? RequestId = null);

@@ -17,6 +17,13 @@ public interface IEventFeedGrain : IGrainWithIntegerKey
     /// <summary>Puts a dead letter back in line with fresh attempts; false if the tenant has no such dead letter.</summary>
     [Alias("RetryDeadLetterAsync")]
     Task<bool> RetryDeadLetterAsync(string tenantId, string deadLetterId);
+
+    /// <summary>
+    /// Puts every dead delivery of the tenant to <paramref name="subscriber"/> (a <see cref="DeadLetter.Subscriber"/>)
+    /// back in line with fresh attempts, in one statement; answers how many.
+    /// </summary>
+    [Alias("RetrySubscriberDeadLettersAsync")]
+    Task<int> RetrySubscriberDeadLettersAsync(string tenantId, string subscriber);
 }
 
 /// <summary>Webhook subscriptions of one tenant (a stateless worker; use key 0).</summary>

@@ -24,6 +24,10 @@ public interface ISkuGrain : IGrainWithStringKey
     [Alias("GetLedgerAsync")]
     Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerAsync(long afterVersion, int limit);
 
+    /// <summary>Ledger rows with version less than <paramref name="beforeVersion"/> (every row when null), newest first.</summary>
+    [Alias("GetLedgerNewestFirstAsync")]
+    Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit);
+
     /// <summary>One of this SKU's reservations, or null if it never held one with that id.</summary>
     [Alias("GetReservationAsync")]
     Task<ReservationView?> GetReservationAsync(Guid reservationId);

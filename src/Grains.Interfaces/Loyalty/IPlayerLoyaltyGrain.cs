@@ -25,6 +25,10 @@ public interface IPlayerLoyaltyGrain : IGrainWithStringKey
     [Alias("GetLedgerAsync")]
     Task<IReadOnlyList<LoyaltyEntry>> GetLedgerAsync(long afterVersion, int limit);
 
+    /// <summary>Ledger rows with version less than <paramref name="beforeVersion"/> (every row when null), newest first.</summary>
+    [Alias("GetLedgerNewestFirstAsync")]
+    Task<IReadOnlyList<LoyaltyEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit);
+
     /// <summary>One of this player's points holds, or null if it never held one with that id.</summary>
     [Alias("GetHoldAsync")]
     Task<PointsHoldView?> GetHoldAsync(Guid holdId);

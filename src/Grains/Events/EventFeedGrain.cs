@@ -73,16 +73,26 @@ public sealed class EventFeedGrain(PostgresStorage storage) : Grain, IEventFeedG
                     UPDATE outbox_failures SET dead_lettered_at = NULL, attempts = 0, next_attempt_at = now()
                     WHERE outbox_id = $1 AND tenant_id = $2 AND dead_lettered_at IS NOT NULL
                     """, id, tenantId),
-                "delivery" => storage.DataSource.Command(
-                    """
-                    UPDATE event_deliveries d SET status = 'pending', attempts = 0, next_attempt_at = now()
-                    FROM outbox o
-                    WHERE d.id = $1 AND d.status = 'dead' AND o.id = d.outbox_id AND o.tenant_id = $2
-                    """, id, tenantId),
+                "delivery" => storage.DataSource.Command($"{RequeueDeadDeliveries} AND d.id = $2", tenantId, id),
                 _ => null,
             };
             return command is not null && await command.ExecuteNonQueryAsync(token) == 1;
         }, CancellationToken.None);
+
+    // Idempotent too: a second call finds only what died again since.
+    public async Task<int> RetrySubscriberDeadLettersAsync(string tenantId, string subscriber) =>
+        await storage.Reads.ExecuteAsync(async token =>
+        {
+            await using var command = storage.DataSource.Command($"{RequeueDeadDeliveries} AND d.subscriber = $2", tenantId, subscriber);
+            return await command.ExecuteNonQueryAsync(token);
+        }, CancellationToken.None);
+
+    /// <summary>$1 the tenant: gives its dead deliveries matching the appended condition fresh attempts, due now.</summary>
+    private const string RequeueDeadDeliveries = """
+        UPDATE event_deliveries d SET status = 'pending', attempts = 0, next_attempt_at = now()
+        FROM outbox o
+        WHERE d.status = 'dead' AND o.id = d.outbox_id AND o.tenant_id = $1
+        """;
 
     private static (string? Kind, long Id) Parse(string deadLetterId) =>
         deadLetterId.Split(':') is [var kind, var number] && long.TryParse(number, out var id) ? (kind, id) : (null, 0);

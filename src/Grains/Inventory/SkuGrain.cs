@@ -59,7 +59,10 @@ public sealed partial class SkuGrain(
         Task.FromResult(_ledger.State.Exists ? _ledger.State.ToSnapshot(_sku) : null);
 
     public Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerAsync(long afterVersion, int limit) =>
-        _store.ReadLedgerAsync(afterVersion, limit, CancellationToken.None);
+        _store.ReadLedgerAsync(newestFirst: false, afterVersion, limit, CancellationToken.None);
+
+    public Task<IReadOnlyList<SkuLedgerEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit) =>
+        _store.ReadLedgerAsync(newestFirst: true, beforeVersion ?? long.MaxValue, limit, CancellationToken.None);
 
     public async Task<ReservationView?> GetReservationAsync(Guid reservationId) =>
         _ledger.State.HeldReservations.TryGetValue(reservationId, out var held)

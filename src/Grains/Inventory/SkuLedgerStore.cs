@@ -10,21 +10,20 @@ namespace FurnitureOps.Grains.Inventory;
 public sealed class SkuLedgerStore(PostgresStorage storage, CommitPipeline pipeline, string tenantId, string sku)
     : PostgresLedgerStore<SkuState, SkuCommand, SkuReply>(storage, pipeline, new SkuTables(tenantId, sku), tenantId, sku)
 {
-    public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
-        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<SkuLedgerEntry>>(ReadLedgerOnceAsync(afterVersion, limit, token)), cancellationToken);
+    /// <summary>Ledger rows after <paramref name="cursor"/> oldest first, or before it newest first (<see cref="PostgresLedgerStore{TState,TCommand,TReply}.LedgerPage"/>).</summary>
+    public async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerAsync(bool newestFirst, long cursor, int limit, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<SkuLedgerEntry>>(ReadLedgerOnceAsync(newestFirst, cursor, limit, token)), cancellationToken);
 
-    private async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SkuLedgerEntry>> ReadLedgerOnceAsync(bool newestFirst, long cursor, int limit, CancellationToken cancellationToken)
     {
         await using var command = DataSource.Command(
-            """
+            $"""
             SELECT version, operation, quantity, on_hand_before, on_hand_after, sold_before, sold_after,
                    reference, actor, request_id, idempotency_key, recorded_at, reserved_before, reserved_after
             FROM inventory_ledger
-            WHERE tenant_id = $1 AND sku = $2 AND version > $3
-            ORDER BY version
-            LIMIT $4
+            WHERE tenant_id = $1 AND sku = $2 AND {LedgerPage(newestFirst)}
             """,
-            TenantId, EntityId, afterVersion, limit);
+            TenantId, EntityId, cursor, limit);
 
         var entries = new List<SkuLedgerEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

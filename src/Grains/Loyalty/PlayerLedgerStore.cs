@@ -21,16 +21,15 @@ public sealed class PlayerLedgerStore(
     private const string HoldColumns =
         "hold_id, player_id, points, status, committed_points, reference, expires_at, created_at, resolved_at";
 
-    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(long afterVersion, int limit, CancellationToken cancellationToken) =>
-        await Storage.Reads.ExecuteAsync(token => new ValueTask<IReadOnlyList<LoyaltyEntry>>(ReadLedgerOnceAsync(afterVersion, limit, token)), cancellationToken);
-
-    private async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerOnceAsync(long afterVersion, int limit, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.Command(
-            $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND version > $3 ORDER BY version LIMIT $4",
-            TenantId, EntityId, afterVersion, limit);
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+    /// <summary>Ledger rows after <paramref name="cursor"/> oldest first, or before it newest first (<see cref="PostgresLedgerStore{TState,TCommand,TReply}.LedgerPage"/>).</summary>
+    public async Task<IReadOnlyList<LoyaltyEntry>> ReadLedgerAsync(bool newestFirst, long cursor, int limit, CancellationToken cancellationToken) =>
+        await Storage.Reads.ExecuteAsync(async token =>
+        {
+            await using var command = DataSource.Command(
+                $"SELECT {EntryColumns} FROM loyalty_ledger WHERE tenant_id = $1 AND player_id = $2 AND {LedgerPage(newestFirst)}",
+                TenantId, EntityId, cursor, limit);
+            return await ReadEntriesAsync(command, token);
+        }, cancellationToken);
 
     protected override async Task<PlayerState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -63,7 +63,10 @@ public sealed partial class PlayerLoyaltyGrain(
         Task.FromResult(_ledger.State.Exists ? _ledger.State.ToSnapshot(_playerId, _tiers) : null);
 
     public Task<IReadOnlyList<LoyaltyEntry>> GetLedgerAsync(long afterVersion, int limit) =>
-        _store.ReadLedgerAsync(afterVersion, limit, CancellationToken.None);
+        _store.ReadLedgerAsync(newestFirst: false, afterVersion, limit, CancellationToken.None);
+
+    public Task<IReadOnlyList<LoyaltyEntry>> GetLedgerNewestFirstAsync(long? beforeVersion, int limit) =>
+        _store.ReadLedgerAsync(newestFirst: true, beforeVersion ?? long.MaxValue, limit, CancellationToken.None);
 
     public async Task<PointsHoldView?> GetHoldAsync(Guid holdId) =>
         _ledger.State.HeldPoints.TryGetValue(holdId, out var held)

@@ -71,6 +71,14 @@ public abstract class PostgresLedgerStore<TState, TCommand, TReply>(
         return [.. final.Values];
     }
 
+    /// <summary>
+    /// The SQL after a ledger read's <c>WHERE tenant_id = $1 AND {key} = $2 AND</c>: the rows after the version $3,
+    /// oldest first, or (<paramref name="newestFirst"/>) before it, newest first. Either is a range of the ledger's
+    /// primary key (tenant, entity, version), read forwards or backwards.
+    /// </summary>
+    protected static string LedgerPage(bool newestFirst) =>
+        newestFirst ? "version < $3 ORDER BY version DESC LIMIT $4" : "version > $3 ORDER BY version LIMIT $4";
+
     /// <summary>Reads the entity's state row, or returns the empty state (version 0) if there is none.</summary>
     protected abstract Task<TState> LoadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
 
