@@ -10,6 +10,7 @@ namespace FurnitureOps.Tests.Console;
 public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHelper output) : ConsoleTestBase(fixture, output)
 {
     private static readonly string[] CreatedEvents = ["inventory.created.v1"];
+    private static readonly string[] SoldEvents = ["inventory.sold.v1"];
 
     [Fact]
     public async Task ADeadLetterIsRetriedFromThePageAndDelivered()
@@ -38,6 +39,35 @@ public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHe
         await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count > 4), "the retried delivery is attempted again");
         await Poll.UntilAsync(async () => (await DeadLettersAsync()).Count == 0, "the delivery is no longer dead");
         Assert.Empty(console.ScriptErrors());
+    }
+
+    [Fact]
+    public async Task RetryAllRetriesEveryDeadDeliveryOfThatSubscriber()
+    {
+        if (NoBrowser) return;
+        var receiverUp = false;
+        await using var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(Volatile.Read(ref receiverUp) ? 200 : 503));
+        var registration = await Client.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, eventTypes = SoldEvents, secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
+        Assert.Equal(HttpStatusCode.Created, registration.StatusCode);
+        var subscriber = $"webhook:{(await registration.JsonAsync()).GetProperty("id").GetString()}";
+        await CreateSkuAsync(onHand: 5);
+        for (var sale = 0; sale < 2; sale++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{Sku}/sales", new { quantity = 1 })).StatusCode);
+        }
+
+        await Poll.UntilAsync(async () => (await DeadLettersAsync()).Count == 2, "both deliveries are dead-lettered");
+        await using var console = await OpenAsync("/console/dead-letters");
+        await Expect(console.Page.Locator("tbody tr")).ToHaveCountAsync(2);
+
+        Volatile.Write(ref receiverUp, true);
+        var failedAttempts = receiver.Received.Count;
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = $"Retry all 2 for {subscriber}" }).ClickAsync();
+
+        await Expect(console.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"2 deliveries to {subscriber} are queued again.");
+        await Expect(console.Page.GetByText("Nothing is waiting: every event was delivered.")).ToBeVisibleAsync();
+        await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Skip(failedAttempts).Select(delivery => delivery.EventId).Distinct().Count() == 2),
+            "both are delivered");
     }
 
     private async Task<List<string>> DeadLettersAsync() =>
