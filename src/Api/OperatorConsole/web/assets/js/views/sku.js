@@ -9,7 +9,7 @@ const chartRows = 200;
 /** /console/skus/{sku}: the figures, a chart of on hand, the ledger newest first, and the actions the scopes allow. */
 export async function renderSku(view, { params: [sku], can }) {
   const path = `/v1/inventory/${encodeURIComponent(sku)}`;
-  const figures = h('dl', { class: 'figures' });
+  const figures = h('div', {});
   const chart = h('div', { class: 'chart' });
   const ledger = h('div', {});
   const actions = h('div', { class: 'actions' });
@@ -42,12 +42,12 @@ function showFigures(figures, item, alert) {
     ['Reserved', format.number(item.reserved)],
     ['Available', format.number(item.available)],
     ['Reorder point', alert ? format.number(alert.reorderPoint) : 'not set'],
-    ['Version', format.number(item.version)],
-    ['Updated', format.time(item.updatedAt)],
   ];
-  show(figures, entries.map(([name, value]) => h('div', { class: 'figure', 'data-figure': name.toLowerCase().replace(' ', '-') },
-    h('dt', {}, name), h('dd', {}, value))));
-  if (alert?.low) figures.append(h('p', { class: 'notice warn' }, 'Low stock: on hand is at or below the reorder point.'));
+  show(figures,
+    h('dl', { class: 'figures' }, entries.map(([name, value]) => h('div', { class: 'figure', 'data-figure': name.toLowerCase().replace(' ', '-') },
+      h('dt', {}, name), h('dd', {}, value)))),
+    h('p', { class: 'hint' }, `Version ${format.number(item.version)}, updated ${format.time(item.updatedAt)}.`),
+    alert?.low ? h('p', { class: 'notice warn' }, 'Low stock: on hand is at or below the reorder point.') : null);
 }
 
 async function showLedger(container, path, beforeVersion) {
