@@ -46,10 +46,13 @@ export function link(path, text, attributes = {}) {
 /** A table with a caption, column headers and one row per item; an empty list says so instead. */
 export function table(caption, columns, items, row, empty = 'Nothing here.') {
   if (items.length === 0) return h('p', { class: 'empty' }, empty);
-  return h('table', {},
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))),
-    h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell) => h('td', {}, cell))))));
+
+  // A wide table scrolls inside its own region, which the keyboard can reach and scroll too.
+  return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: 0 },
+    h('table', {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))),
+      h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell) => h('td', {}, cell)))))));
 }
 
 /** A labelled input: the label names the control for screen readers and for tests. */
