@@ -37,11 +37,15 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>Errors the page logged (a refused fetch of a 4xx is logged by Chromium too; tests filter by text).</summary>
     public IReadOnlyList<string> Errors => _errors;
 
-    public static async Task<ConsolePage> OpenAsync(ConsoleFixture fixture, string path, string? token)
+    public static Task<ConsolePage> OpenAsync(ConsoleFixture fixture, string path, string? token) =>
+        OpenAsync(fixture, fixture.ApiAddress, path, token);
+
+    /// <summary>The console of another API instance (one with settings of its own, such as OIDC sign-in).</summary>
+    public static async Task<ConsolePage> OpenAsync(ConsoleFixture fixture, Uri api, string path, string? token)
     {
         var context = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.ApiAddress.ToString().TrimEnd('/'),
+            BaseURL = api.ToString().TrimEnd('/'),
             Locale = "en-US",
             TimezoneId = "UTC",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },

@@ -43,6 +43,7 @@ export function navigate(path) {
 async function render() {
   const path = location.pathname;
   if (!token()) {
+    show(who); // nobody is signed in now: no name and no Sign out beside the sign-in page
     return renderSignIn(view, { settings, message: signInMessage, returnTo: returnTo(), onSignedIn: signedIn });
   }
 
