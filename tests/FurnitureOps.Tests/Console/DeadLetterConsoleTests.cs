@@ -16,10 +16,7 @@ public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHe
     public async Task ADeadLetterIsRetriedFromThePageAndDelivered()
     {
         if (NoBrowser) return;
-        var receiverUp = false;
-        await using var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(Volatile.Read(ref receiverUp) ? 200 : 503));
-        var registration = await Client.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, eventTypes = CreatedEvents, secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
-        Assert.Equal(HttpStatusCode.Created, registration.StatusCode);
+        await using var webhook = await FailingWebhook.RegisterAsync(Client, CreatedEvents);
         await CreateSkuAsync(onHand: 1);
         await Poll.UntilAsync(async () => (await DeadLettersAsync()).Count == 1, "the delivery is dead-lettered");
         var letter = Assert.Single(await DeadLettersAsync());
@@ -31,12 +28,12 @@ public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHe
         await console.ScreenshotAsync("dead-letters");
         Assert.Empty(await console.AccessibilityViolationsAsync());
 
-        Volatile.Write(ref receiverUp, true);
+        webhook.Recover();
         await row.GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
 
         await Expect(console.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{letter} is queued again.");
         await Expect(row).ToHaveCountAsync(0);
-        await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Count > 4), "the retried delivery is attempted again");
+        await Poll.UntilAsync(() => Task.FromResult(webhook.Receiver.Received.Count > 4), "the retried delivery is attempted again");
         await Poll.UntilAsync(async () => (await DeadLettersAsync()).Count == 0, "the delivery is no longer dead");
         Assert.Empty(console.ScriptErrors());
     }
@@ -45,11 +42,7 @@ public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHe
     public async Task RetryAllRetriesEveryDeadDeliveryOfThatSubscriber()
     {
         if (NoBrowser) return;
-        var receiverUp = false;
-        await using var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(Volatile.Read(ref receiverUp) ? 200 : 503));
-        var registration = await Client.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, eventTypes = SoldEvents, secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
-        Assert.Equal(HttpStatusCode.Created, registration.StatusCode);
-        var subscriber = $"webhook:{(await registration.JsonAsync()).GetProperty("id").GetString()}";
+        await using var webhook = await FailingWebhook.RegisterAsync(Client, SoldEvents);
         await CreateSkuAsync(onHand: 5);
         for (var sale = 0; sale < 2; sale++)
         {
@@ -60,14 +53,43 @@ public sealed class DeadLetterConsoleTests(ConsoleFixture fixture, ITestOutputHe
         await using var console = await OpenAsync("/console/dead-letters");
         await Expect(console.Page.Locator("tbody tr")).ToHaveCountAsync(2);
 
-        Volatile.Write(ref receiverUp, true);
-        var failedAttempts = receiver.Received.Count;
-        await console.Page.GetByRole(AriaRole.Button, new() { Name = $"Retry all 2 for {subscriber}" }).ClickAsync();
+        webhook.Recover();
+        var failedAttempts = webhook.Receiver.Received.Count;
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = $"Retry all 2 for {webhook.Subscriber}" }).ClickAsync();
 
-        await Expect(console.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"2 deliveries to {subscriber} are queued again.");
+        await Expect(console.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"2 deliveries to {webhook.Subscriber} are queued again.");
         await Expect(console.Page.GetByText("Nothing is waiting: every event was delivered.")).ToBeVisibleAsync();
-        await Poll.UntilAsync(() => Task.FromResult(receiver.Received.Skip(failedAttempts).Select(delivery => delivery.EventId).Distinct().Count() == 2),
+        await Poll.UntilAsync(() => Task.FromResult(webhook.Receiver.Received.Skip(failedAttempts).Select(delivery => delivery.EventId).Distinct().Count() == 2),
             "both are delivered");
+    }
+
+    /// <summary>A webhook of the test's tenant whose receiver answers 503 until <see cref="Recover"/>.</summary>
+    private sealed class FailingWebhook : IAsyncDisposable
+    {
+        private volatile bool _up;
+
+        private FailingWebhook(WebhookReceiver receiver) => Receiver = receiver;
+
+        public WebhookReceiver Receiver { get; }
+
+        /// <summary>The dead letters' subscriber name: <c>webhook:{id}</c>.</summary>
+        public string Subscriber { get; private set; } = string.Empty;
+
+        public static async Task<FailingWebhook> RegisterAsync(HttpClient client, string[] eventTypes)
+        {
+            FailingWebhook? webhook = null;
+            var receiver = await WebhookReceiver.StartAsync(_ => Task.FromResult(webhook!._up ? 200 : 503));
+            webhook = new FailingWebhook(receiver);
+            var registration = await client.PostJsonAsync("/v1/webhooks",
+                new { url = receiver.Url, eventTypes, secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
+            Assert.Equal(HttpStatusCode.Created, registration.StatusCode);
+            webhook.Subscriber = $"webhook:{(await registration.JsonAsync()).GetProperty("id").GetString()}";
+            return webhook;
+        }
+
+        public void Recover() => _up = true;
+
+        public ValueTask DisposeAsync() => Receiver.DisposeAsync();
     }
 
     private async Task<List<string>> DeadLettersAsync() =>

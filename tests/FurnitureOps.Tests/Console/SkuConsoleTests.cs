@@ -49,6 +49,29 @@ public sealed class SkuConsoleTests(ConsoleFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task TheLedgerPagesNewestFirstAndBack()
+    {
+        if (NoBrowser) return;
+        await CreateSkuAsync(onHand: 0);
+        for (var receipt = 1; receipt <= 24; receipt++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{Sku}/receipts", new { quantity = 1 })).StatusCode);
+        }
+
+        await using var console = await OpenAsync($"/console/skus/{Sku}");
+        var versions = console.Page.Locator("tbody tr td:first-child");
+
+        await Expect(versions).ToHaveCountAsync(20);
+        await Expect(versions.First).ToHaveTextAsync("25");
+        await Expect(versions.Last).ToHaveTextAsync("6");
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Older" }).ClickAsync();
+        await Expect(versions).ToHaveTextAsync(["5", "4", "3", "2", "1"]);
+        await Expect(console.Page.GetByRole(AriaRole.Button, new() { Name = "Older" })).ToHaveCountAsync(0);
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Newest" }).ClickAsync();
+        await Expect(versions.First).ToHaveTextAsync("25");
+    }
+
+    [Fact]
     public async Task AReceiptCanBeMadeWithTheKeyboardAlone()
     {
         if (NoBrowser) return;

@@ -55,6 +55,23 @@ export function table(caption, columns, items, row, empty = 'Nothing here.') {
       h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell) => h('td', {}, cell)))))));
 }
 
+/**
+ * Paging of a ledger read newest first: "Newest" back to the first page, "Older" while there is more.
+ * open(beforeVersion) shows the page before that version (null: the newest).
+ */
+export function newestFirstPager(beforeVersion, page, open) {
+  return h('div', { class: 'pager' },
+    beforeVersion !== null ? h('button', { type: 'button', onclick: () => open(null) }, 'Newest') : null,
+    page.nextBeforeVersion !== null && page.nextBeforeVersion !== undefined
+      ? h('button', { type: 'button', onclick: () => open(page.nextBeforeVersion) }, 'Older')
+      : null);
+}
+
+/** One figure of a <dl class="figures">; data-figure names it for tests ("On hand" → on-hand). */
+export function figure(name, value, attributes = {}) {
+  return h('div', { class: 'figure', 'data-figure': name.toLowerCase().replace(/ /g, '-'), ...attributes }, h('dt', {}, name), h('dd', {}, value));
+}
+
 /** A labelled input: the label names the control for screen readers and for tests. */
 export function field(label, input, hint) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 10)}`;

@@ -1,6 +1,6 @@
 import { commandForm } from '../actions.js';
 import { api } from '../api.js';
-import { field, format, h, link, show, table } from '../dom.js';
+import { field, figure, format, h, link, newestFirstPager, show, table } from '../dom.js';
 
 const pageSize = 20;
 
@@ -43,7 +43,7 @@ function showFigures(container, state) {
       ['Available', format.number(state.available)],
       ['Lifetime points', format.number(state.lifetimePoints)],
       ['Tier', state.tier],
-    ].map(([name, value]) => h('div', { class: 'figure', 'data-figure': name.toLowerCase().replace(' ', '-') }, h('dt', {}, name), h('dd', {}, value))),
+    ].map(([name, value]) => figure(name, value)),
     h('div', { class: 'figure wide' },
       h('dt', { id: 'tier-progress' }, 'Progress to the next tier'),
       h('dd', {}, h('progress', { max: 100, value: progress, 'aria-labelledby': 'tier-progress' }), ` ${progress} %`))));
@@ -64,11 +64,7 @@ async function showLedger(container, path, beforeVersion) {
         link(`/audit?requestId=${encodeURIComponent(entry.correlationId)}`, entry.correlationId, { class: 'mono' }),
         format.time(entry.at),
       ], 'No ledger entries yet.'),
-    h('div', { class: 'pager' },
-      beforeVersion !== null ? h('button', { type: 'button', onclick: () => showLedger(container, path, null) }, 'Newest') : null,
-      page.nextBeforeVersion !== null && page.nextBeforeVersion !== undefined
-        ? h('button', { type: 'button', onclick: () => showLedger(container, path, page.nextBeforeVersion) }, 'Older')
-        : null));
+    newestFirstPager(beforeVersion, page, (before) => showLedger(container, path, before)));
 }
 
 function rewardForm(path, me, settings, reload) {

@@ -1,6 +1,6 @@
 import { commandForm } from '../actions.js';
 import { api } from '../api.js';
-import { field, format, h, link, show, table } from '../dom.js';
+import { field, figure, format, h, link, newestFirstPager, show, table } from '../dom.js';
 import { onHandChart } from '../chart.js';
 
 const pageSize = 20;
@@ -44,8 +44,7 @@ function showFigures(figures, item, alert) {
     ['Reorder point', alert ? format.number(alert.reorderPoint) : 'not set'],
   ];
   show(figures,
-    h('dl', { class: 'figures' }, entries.map(([name, value]) => h('div', { class: 'figure', 'data-figure': name.toLowerCase().replace(' ', '-') },
-      h('dt', {}, name), h('dd', {}, value)))),
+    h('dl', { class: 'figures' }, entries.map(([name, value]) => figure(name, value))),
     h('p', { class: 'hint' }, `Version ${format.number(item.version)}, updated ${format.time(item.updatedAt)}.`),
     alert?.low ? h('p', { class: 'notice warn' }, 'Low stock: on hand is at or below the reorder point.') : null);
 }
@@ -65,12 +64,7 @@ async function showLedger(container, path, beforeVersion) {
       format.time(entry.at),
     ],
     'No ledger entries yet.');
-  const pager = h('div', { class: 'pager' },
-    beforeVersion !== null ? h('button', { type: 'button', onclick: () => showLedger(container, path, null) }, 'Newest') : null,
-    page.nextBeforeVersion !== null && page.nextBeforeVersion !== undefined
-      ? h('button', { type: 'button', onclick: () => showLedger(container, path, page.nextBeforeVersion) }, 'Older')
-      : null);
-  show(container, rows, pager);
+  show(container, rows, newestFirstPager(beforeVersion, page, (before) => showLedger(container, path, before)));
 }
 
 function skuActions(sku, path, can, reload) {
