@@ -70,14 +70,14 @@ public sealed class RunScriptTests : IDisposable
         Assert.False(run.HasExited);
     }
 
-    private static async Task UntilRunningAsync(Process run, StringBuilder output)
+    private async Task UntilRunningAsync(Process run, StringBuilder output)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         while (!Text(output).Contains("FurnitureOps is running.", StringComparison.Ordinal))
         {
             if (run.HasExited)
             {
-                Assert.Fail($"run.sh exited ({run.ExitCode}) before it was running:\n{Text(output)}");
+                Assert.Fail($"run.sh exited ({run.ExitCode}) before it was running:\n{Text(output)}\n{LogTails()}");
             }
 
             await Task.Delay(250, bound.Token);
@@ -133,6 +133,16 @@ public sealed class RunScriptTests : IDisposable
             if [ "$(id -u)" = 0 ]; then runuser -u postgres -- $pg/pg_ctl -D '{_data}/postgres' -m immediate stop; else $pg/pg_ctl -D '{_data}/postgres' -m immediate stop; fi
             rm -rf '{_data}'
             """]) { RedirectStandardOutput = true, RedirectStandardError = true })!.WaitForExit(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The end of each process's log, which is gone once the test cleans up: why a silo or the API exited.</summary>
+    private string LogTails()
+    {
+        var logs = Path.Combine(_data, "logs");
+        return Directory.Exists(logs)
+            ? string.Join('\n', Directory.GetFiles(logs, "*.log").Order().Select(log =>
+                $"--- {Path.GetFileName(log)} ---\n{string.Join('\n', File.ReadLines(log).TakeLast(40))}"))
+            : "(no logs)";
     }
 
     private (Process Run, StringBuilder Output) Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)

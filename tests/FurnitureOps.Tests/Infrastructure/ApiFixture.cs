@@ -45,9 +45,15 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Settings of the fixture's silo beyond <see cref="SiloHost"/>'s test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
 
+    /// <summary>
+    /// The database: the suite's shared one. A fixture whose silo is configured differently needs one of its own,
+    /// since every silo's sweepers work on every row of the database they reach.
+    /// </summary>
+    protected virtual Task<TestConnections> ConnectAsync() => TestDatabase.ConnectionsAsync();
+
     public virtual async Task InitializeAsync()
     {
-        Connections = await TestDatabase.ConnectionsAsync();
+        Connections = await ConnectAsync();
         ConnectionString = Connections.App;
         Database = NpgsqlDataSource.Create(Connections.Admin);
         Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, SiloLogs, settings: SiloSettings);
