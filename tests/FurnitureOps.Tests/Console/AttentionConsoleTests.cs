@@ -54,6 +54,63 @@ public sealed class AttentionConsoleTests(ConsoleFixture fixture, ITestOutputHel
         Assert.EndsWith($"/console/skus/{Sku}", console.Page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APendingPosEventIsRetriedFromThePageAndItsSaleAppliedOnce()
+    {
+        if (NoBrowser) return;
+        await CreateSkuAsync(onHand: 10);
+        string eventId;
+        await using (await InjectedWriteFailure.ForSkuLedgerAsync(Fixture.Database, Sku))
+        {
+            var accepted = await Client.SendJsonAsync(HttpMethod.Post, "/v1/pos/events", PosEventScenarios.Event("sale", [(Sku, 4)]), "sale-1");
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+            eventId = (await accepted.JsonAsync()).GetProperty("eventId").GetString()!;
+            await PosEventScenarios.PostponeNextAttemptAsync(Fixture.Database, Tenant, eventId);
+        }
+
+        await using var console = await OpenAsync("/console/attention");
+        var pos = console.Page.Locator("[data-section='s-pos-events']");
+        var row = pos.Locator("tbody tr", new() { HasText = eventId });
+        await Expect(row).ToContainTextAsync("pending");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Retry now" }).DblClickAsync();
+
+        await Expect(pos.GetByRole(AriaRole.Status)).ToHaveTextAsync($"POS event {eventId} is now applied.");
+        await Expect(row).ToHaveCountAsync(0);
+        Assert.Equal(6, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", Tenant, Sku));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 AND operation = 'sell'", Tenant, Sku));
+        Assert.Empty(console.ScriptErrors());
+    }
+
+    [Fact]
+    public async Task APosEventNeedingAttentionIsResolvedWithANoteFromThePage()
+    {
+        if (NoBrowser) return;
+        await CreateSkuAsync(onHand: 1);
+        var eventId = (await PosEventScenarios.NeedsAttentionAsync(Fixture.Database, Client, Tenant, Sku, "return-1")).ToString();
+
+        await using var console = await OpenAsync("/console/attention");
+        var pos = console.Page.Locator("[data-section='s-pos-events']");
+        var row = pos.Locator("tbody tr", new() { HasText = eventId });
+        await Expect(row).ToContainTextAsync("insufficient_stock");
+        await console.ScreenshotAsync("attention-pos");
+        Assert.Empty(await console.AccessibilityViolationsAsync());
+        await row.GetByLabel("Resolution note").FillAsync("counted the shelf; ticket 17");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).DblClickAsync();
+
+        await Expect(pos.GetByRole(AriaRole.Status)).ToHaveTextAsync($"POS event {eventId} resolved.");
+        await Expect(row).ToHaveCountAsync(0);
+        var view = await (await Client.GetAsync($"/v1/pos/events/{eventId}")).JsonAsync();
+        var resolution = view.GetProperty("resolution");
+        Assert.Equal(("resolved", "counted the shelf; ticket 17", "staff-console"),
+            (view.GetProperty("status").GetString(), resolution.GetProperty("note").GetString(), resolution.GetProperty("resolvedBy").GetString()));
+        Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
+            "SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND entity_type = 'pos_event' AND entity_id = $2 AND action = 'pos.event_resolved'",
+            Tenant, eventId));
+        Assert.Empty(console.ScriptErrors());
+    }
+
     /// <summary>A completed slip whose accrual failed; the console's silo stalls it at the first failure.</summary>
     private async Task<string> StalledSlipAsync(decimal averageBet, int minutes)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using FurnitureOps.Api.Pos;
 using FurnitureOps.Tests.Infrastructure;
 
 namespace FurnitureOps.Tests.Pos;
@@ -17,17 +16,7 @@ public sealed class PosAttentionTests(ApiFixture api) : PosTestBase(api)
     public async Task ARefusedCompensationNeedsAttentionUntilAnOperatorResolvesItOnce()
     {
         var sku = await CreateSkuAsync(1);
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostJsonAsync($"/v1/inventory/{sku}/sales", new { quantity = 1 })).StatusCode);
-        var eventId = PosApi.EventIdFor(Tenant, "till-1", "return-1");
-
-        // The compensating sale fails until the returned unit has been sold to someone else.
-        await using (await InjectedWriteFailure.ForSkuSalesAsync(Fixture.Database, sku, $"pos:{eventId}"))
-        {
-            var accepted = await PostEventAsync(Event("return", [(sku, 1), (NewId("SKU-missing"), 1)]), "return-1");
-            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
-            Assert.Equal(1, await OnHandAsync(sku));
-            await SellUntilAnsweredAsync(sku, "sold-meanwhile");
-        }
+        var eventId = await PosEventScenarios.NeedsAttentionAsync(Fixture.Database, Client, Tenant, sku, "return-1");
 
         var view = await EventInStatusAsync(eventId.ToString(), ["needsAttention"]);
         Assert.Equal(0, await OnHandAsync(sku));
@@ -79,22 +68,6 @@ public sealed class PosAttentionTests(ApiFixture api) : PosTestBase(api)
     }
 
     /// <summary>A sale under one key, resent while the saga's failing transactions (which it may share) answer 503.</summary>
-    private async Task SellUntilAnsweredAsync(string sku, string key)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var response = await Client.SendJsonAsync(HttpMethod.Post, $"/v1/inventory/{sku}/sales", new { quantity = 1 }, key);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            await Task.Delay(100, timeout.Token);
-        }
-    }
-
     private async Task<string> MetricsAsync()
     {
         using var scraper = new HttpClient();

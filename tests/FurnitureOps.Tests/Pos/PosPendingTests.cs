@@ -24,7 +24,7 @@ public sealed class PosPendingTests(ApiFixture api) : PosTestBase(api)
             var accepted = await PostEventWithRequestIdAsync(Event("sale", [(sku, 4)], source: "till-9"), "flaky-1", requestId);
             Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
             eventId = (await accepted.JsonAsync()).GetProperty("eventId").GetString()!;
-            await PostponeNextAttemptAsync(eventId);
+            await PosEventScenarios.PostponeNextAttemptAsync(Fixture.Database, Tenant, eventId);
         }
 
         var pending = Assert.Single(await PendingAsync());
@@ -160,20 +160,4 @@ public sealed class PosPendingTests(ApiFixture api) : PosTestBase(api)
         request.Headers.Add("X-Request-ID", requestId);
         return Client.SendAsync(request);
     }
-
-    /// <summary>
-    /// Moves the event's next attempt an hour out, as a long backoff would, so the sweeper leaves it to the test. Only
-    /// while no sweeper's resume is running: a claimed row's next attempt is its lease's end (a minute away), further
-    /// out than any backoff here (2 s ± 20 %), so the update waits until the resume has saved its failed attempt.
-    /// </summary>
-    private Task PostponeNextAttemptAsync(string eventId) => Poll.UntilAsync(
-        async () => await LedgerRows.ScalarAsync(Fixture.Database,
-            """
-            WITH postponed AS (
-                UPDATE pos_events SET next_attempt_at = now() + interval '1 hour'
-                WHERE tenant_id = $1 AND event_id = $2 AND next_attempt_at < now() + interval '10 seconds'
-                RETURNING 1)
-            SELECT count(*) FROM postponed
-            """, Tenant, eventId) == 1,
-        "the event's next attempt is postponed between two of the sweeper's resumes");
 }

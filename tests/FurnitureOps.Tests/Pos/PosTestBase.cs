@@ -24,15 +24,7 @@ public abstract class PosTestBase(ApiFixture api)
     }
 
     protected static object Event(string type, IEnumerable<(string Sku, long Quantity)> lines, string? playerId = null, decimal? amount = null,
-        string source = "till-1") => new
-    {
-        source,
-        type,
-        occurredAt = "2026-11-20T10:00:00Z",
-        lines = lines.Select(line => new { sku = line.Sku, quantity = line.Quantity }).ToArray(),
-        playerId,
-        amount,
-    };
+        string source = "till-1") => PosEventScenarios.Event(type, lines, playerId, amount, source);
 
     protected Task<HttpResponseMessage> PostEventAsync(object body, string? key, HttpClient? client = null) =>
         (client ?? Client).SendJsonAsync(HttpMethod.Post, "/v1/pos/events", body, key);
