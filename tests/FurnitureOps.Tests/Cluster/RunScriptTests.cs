@@ -65,8 +65,15 @@ public sealed class RunScriptTests : IDisposable
             "run.sh reports the silo's exit", TimeSpan.FromSeconds(30));
         Assert.False(run.HasExited);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_apiPort}") };
-        await Poll.UntilAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK,
-            "the API stays ready on the remaining silo", TimeSpan.FromSeconds(60));
+        var readiness = "";
+        await Poll.UntilAsync(async () =>
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                readiness = await ready.Content.ReadAsStringAsync();
+                return ready.StatusCode == System.Net.HttpStatusCode.OK;
+            },
+            "the API stays ready on the remaining silo", TimeSpan.FromSeconds(60),
+            () => Task.FromResult($"The last /health/ready: {readiness}\n{Text(output)}\n{LogTails()}"));
         Assert.False(run.HasExited);
     }
 
