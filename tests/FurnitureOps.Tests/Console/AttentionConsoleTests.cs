@@ -76,8 +76,7 @@ public sealed class AttentionConsoleTests(ConsoleFixture fixture, ITestOutputHel
 
         await Expect(pos.GetByRole(AriaRole.Status)).ToHaveTextAsync($"POS event {eventId} is now applied.");
         await Expect(row).ToHaveCountAsync(0);
-        Assert.Equal(6, await LedgerRows.ScalarAsync(Fixture.Database,
-            "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", Tenant, Sku));
+        Assert.Equal(6, await LedgerRows.OnHandAsync(Fixture.Database, Tenant, Sku));
         Assert.Equal(1, await LedgerRows.ScalarAsync(Fixture.Database,
             "SELECT count(*) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2 AND operation = 'sell'", Tenant, Sku));
         Assert.Empty(console.ScriptErrors());

@@ -13,6 +13,10 @@ public static class LedgerRows
         await ScalarAsync(db, "SELECT count(*) FROM outbox WHERE tenant_id = $1 AND aggregate_type = 'sku' AND aggregate_id = $2", tenant, sku),
         await ScalarAsync(db, "SELECT count(*) FROM idempotency_records WHERE tenant_id = $1 AND scope = 'sku:' || $2", tenant, sku));
 
+    /// <summary>The SKU's on hand as its state row has it.</summary>
+    public static Task<long> OnHandAsync(NpgsqlDataSource db, string tenant, string sku) =>
+        ScalarAsync(db, "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", tenant, sku);
+
     /// <summary>How many transactions wrote this SKU's ledger rows (rows of one transaction share <c>xmin</c>).</summary>
     public static Task<long> TransactionCountAsync(NpgsqlDataSource db, string tenant, string sku) =>
         ScalarAsync(db, "SELECT count(DISTINCT xmin::text) FROM inventory_ledger WHERE tenant_id = $1 AND sku = $2", tenant, sku);

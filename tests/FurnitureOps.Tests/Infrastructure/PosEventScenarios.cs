@@ -38,8 +38,7 @@ public static class PosEventScenarios
             var accepted = await client.SendJsonAsync(HttpMethod.Post, "/v1/pos/events",
                 Event("return", [(sku, 1), ($"SKU-missing-{Guid.NewGuid():N}", 1)]), key);
             Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
-            Assert.Equal(1, await LedgerRows.ScalarAsync(database,
-                "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", tenant, sku));
+            Assert.Equal(1, await LedgerRows.OnHandAsync(database, tenant, sku));
             await SellUntilAnsweredAsync(client, sku, $"sold-meanwhile-{key}");
         }
 
@@ -64,7 +63,7 @@ public static class PosEventScenarios
             """, tenant, eventId) == 1,
         "the event's next attempt is postponed between two of the sweeper's resumes");
 
-    /// <summary>Sells one unit, retrying while the SKU's flushes fail with the injected compensation (503).</summary>
+    /// <summary>A sale under one key, resent while the saga's failing transactions (which it may share) answer 503.</summary>
     private static async Task SellUntilAnsweredAsync(HttpClient client, string sku, string key)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -67,7 +67,6 @@ public sealed class PosAttentionTests(ApiFixture api) : PosTestBase(api)
             "SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND entity_type = 'pos_event'", Tenant));
     }
 
-    /// <summary>A sale under one key, resent while the saga's failing transactions (which it may share) answer 503.</summary>
     private async Task<string> MetricsAsync()
     {
         using var scraper = new HttpClient();

@@ -49,8 +49,7 @@ public abstract class PosTestBase(ApiFixture api)
         }
     }
 
-    protected Task<long> OnHandAsync(string sku) => LedgerRows.ScalarAsync(Fixture.Database,
-        "SELECT on_hand FROM inventory_items WHERE tenant_id = $1 AND sku = $2", Tenant, sku);
+    protected Task<long> OnHandAsync(string sku) => LedgerRows.OnHandAsync(Fixture.Database, Tenant, sku);
 
     protected Task<long> BalanceAsync(string playerId) => LedgerRows.ScalarAsync(Fixture.Database,
         "SELECT coalesce((SELECT balance FROM loyalty_players WHERE tenant_id = $1 AND player_id = $2), 0)", Tenant, playerId);
